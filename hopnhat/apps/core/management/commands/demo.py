@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from hopnhat.apps.directory.demo import DEMO_USERS
+from hopnhat.apps.directory.importers import load_demo_directory
+
+DEFAULT_DEMO_PASSWORD = "hopnhat-demo"
+
+
+class Command(BaseCommand):
+    help = "Load the Hải Phòng + Hải Dương demo workspace (use --fresh to wipe the database first)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--fresh", action="store_true", help="Empty the database first.")
+
+    def handle(self, *args: Any, fresh: bool, **options: Any) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
+        if fresh:
+            call_command("flush", interactive=False, verbosity=0)
+        password = os.environ.get("DEMO_PASSWORD", DEFAULT_DEMO_PASSWORD)
+        counts = load_demo_directory(password=password)
+        self.stdout.write(
+            f"Directory: {counts['organisations_created']} organisations and "
+            f"{counts['users_created']} users created."
+        )
+        self.stdout.write(self.logins_table(password))
+
+    @staticmethod
+    def logins_table(password: str) -> str:
+        lines = ["", "Demo logins (password for all: %s):" % password]
+        for user in DEMO_USERS:
+            lines.append(f"  {user.username:<22} {user.role:<12} {user.organisation:<10} {user.full_name}")
+        return "\n".join(lines)

@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+import pytest
+
+from hopnhat.common.testing import load_demo_cast
+
+
+@pytest.fixture
+def demo(db: None) -> None:
+    """The demo directory: both localities, their bodies and one user per role."""
+    load_demo_cast()
+
+
+@pytest.fixture(autouse=True)
+def _allow_test_hosts(settings: pytest.FixtureRequest) -> None:
+    settings.ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]  # type: ignore[attr-defined]
