@@ -10,10 +10,13 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from hopnhat.apps.accounts.api import router as accounts_router
+from hopnhat.apps.accounts.auth import API_AUTH
 from hopnhat.apps.audit.api import router as audit_router
 from hopnhat.apps.directory.api import router as directory_router
 from hopnhat.apps.jobs.api import router as jobs_router
-from hopnhat.common.api import API_AUTH, error_body
+from hopnhat.apps.territory.api import public_router as territory_public_router
+from hopnhat.apps.territory.api import router as territory_router
+from hopnhat.common.api import error_body
 from hopnhat.common.errors import ConflictError, DomainError
 
 api = NinjaAPI(
@@ -34,6 +37,8 @@ api.add_router("/", accounts_router)
 api.add_router("/organisations", directory_router)
 api.add_router("/jobs", jobs_router)
 api.add_router("/audit", audit_router)
+api.add_router("/units", territory_router)
+api.add_router("/", territory_public_router)
 
 
 def _field_errors(errors: list[dict[str, Any]]) -> dict[str, list[str]]:

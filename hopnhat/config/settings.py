@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "hopnhat.apps.directory",
     "hopnhat.apps.audit",
     "hopnhat.apps.jobs",
+    "hopnhat.apps.territory",
     "hopnhat.apps.core",
 ]
 

@@ -68,7 +68,7 @@ def record_login(*, user: User, ip: str) -> None:
 def get_token_for_user(user: Any, token_id: int) -> ApiToken:
     from hopnhat.apps.directory.access import deny_not_found
 
-    token = ApiToken.objects.filter(pk=token_id, user_id=getattr(user, "pk", None)).first()
+    token = ApiToken.objects.filter(pk=token_id, user_id=getattr(user, "pk", None) or 0).first()
     if token is None:
         raise deny_not_found(
             user=user, action="accounts.token.read", object_type="accounts.apitoken", object_id=token_id

@@ -15,7 +15,7 @@ AUDITED_USER_FIELDS = ("username", "full_name", "email", "position", "is_active"
 
 
 @admin.register(User)
-class UserAdmin(DirectoryAdminMixin, DjangoUserAdmin):  # type: ignore[misc]
+class UserAdmin(DirectoryAdminMixin, DjangoUserAdmin):
     list_display = ["username", "full_name", "email", "is_active"]
     search_fields = ["username", "full_name", "email"]
     fieldsets = (

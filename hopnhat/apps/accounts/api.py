@@ -4,7 +4,8 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from hopnhat.apps.accounts.actions import create_api_token, get_token_for_user, revoke_api_token
-from hopnhat.apps.accounts.models import ApiToken
+from hopnhat.apps.accounts.models import ApiToken, authenticated_user
+from hopnhat.apps.directory.models import Membership
 from hopnhat.common.api import ErrorOut
 
 router = Router(tags=["accounts"])
@@ -44,7 +45,7 @@ class TokenCreatedOut(TokenOut):
 
 @router.get("/me", response={200: MeOut, 401: ErrorOut})
 def me(request: HttpRequest) -> MeOut:
-    user = request.user
+    user = authenticated_user(request)
     memberships = [
         MembershipOut(
             organisation_id=m.organisation_id,
@@ -52,7 +53,7 @@ def me(request: HttpRequest) -> MeOut:
             organisation_name=m.organisation.name,
             role=m.role,
         )
-        for m in user.memberships.select_related("organisation").order_by("organisation__path")  # type: ignore[union-attr]
+        for m in Membership.objects.for_user(user.pk).order_by("organisation__path")
     ]
     return MeOut(
         id=user.pk,
@@ -65,7 +66,7 @@ def me(request: HttpRequest) -> MeOut:
 
 @router.get("/tokens", response={200: list[TokenOut], 401: ErrorOut})
 def list_tokens(request: HttpRequest) -> list[ApiToken]:
-    return list(ApiToken.objects.filter(user_id=request.user.pk))
+    return list(ApiToken.objects.filter(user=authenticated_user(request)))
 
 
 @router.post("/tokens", response={201: TokenCreatedOut, 401: ErrorOut, 422: ErrorOut})

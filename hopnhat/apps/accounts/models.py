@@ -2,9 +2,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import datetime
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +28,14 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.full_name or self.get_full_name() or self.username
+
+
+def authenticated_user(request: HttpRequest) -> User:
+    """The logged-in user of a view or endpoint that requires login (typed for callers)."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user
 
 
 def hash_token(raw: str) -> str:
@@ -70,7 +81,7 @@ class ApiToken(models.Model):
 
 
 class LoginFailureQuerySet(models.QuerySet["LoginFailure"]):
-    def recent_for(self, *, username: str, ip: str, since: timezone.datetime) -> LoginFailureQuerySet:
+    def recent_for(self, *, username: str, ip: str, since: datetime) -> LoginFailureQuerySet:
         return self.filter(username__iexact=username, ip=ip, at__gte=since)
 
 

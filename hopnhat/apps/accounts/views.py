@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,7 +17,8 @@ from hopnhat.apps.accounts.actions import (
     revoke_api_token,
 )
 from hopnhat.apps.accounts.forms import ThrottledAuthenticationForm, TokenCreateForm
-from hopnhat.apps.accounts.models import ApiToken
+from hopnhat.apps.accounts.models import ApiToken, authenticated_user
+from hopnhat.apps.directory.models import Membership
 from hopnhat.common.middleware import client_ip
 
 
@@ -25,9 +27,9 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
-    def form_valid(self, form: ThrottledAuthenticationForm) -> HttpResponse:
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
-        record_login(user=form.get_user(), ip=client_ip(self.request))  # type: ignore[arg-type]
+        record_login(user=authenticated_user(self.request), ip=client_ip(self.request))
         return response
 
 
@@ -45,10 +47,11 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    memberships = request.user.memberships.select_related("organisation").order_by("organisation__path")  # type: ignore[union-attr]
+    user = authenticated_user(request)
+    memberships = Membership.objects.for_user(user.pk).order_by("organisation__path")
     context = {
         "memberships": memberships,
-        "tokens": ApiToken.objects.filter(user_id=request.user.pk),
+        "tokens": ApiToken.objects.filter(user=user),
         "form": TokenCreateForm(),
         "new_token": request.session.pop("new_token", None),
     }

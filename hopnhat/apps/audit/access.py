@@ -11,7 +11,7 @@ from typing import Any
 
 from hopnhat.apps.audit.models import AuditRecord, AuditRecordQuerySet
 
-HistoryChecker = Callable[[Any, str], None]  # (user, object_id) -> raises if not readable
+HistoryChecker = Callable[[Any, str], object]  # (user, object_id) -> raises if not readable
 
 _HISTORY_CHECKERS: dict[str, HistoryChecker] = {}
 

@@ -10,7 +10,7 @@ from hopnhat.apps.directory.admin import manages_directory
 
 
 @admin.register(AuditRecord)
-class AuditRecordAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AuditRecordAdmin(admin.ModelAdmin):
     list_display = ["seq", "at", "actor_label", "action", "object_type", "object_id", "outcome"]
     list_filter = ["outcome", "object_type"]
     search_fields = ["action", "actor_label", "object_id", "request_id"]

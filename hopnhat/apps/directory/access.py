@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 
 from hopnhat.apps.audit.actions import record_denied
 from hopnhat.apps.directory.models import Membership, Organisation, Role
@@ -106,14 +107,17 @@ def deny_not_found(*, user: Any, action: str, object_type: str, object_id: Any) 
     record_denied(
         actor=user, action=action, object_type=object_type, object_id=object_id, reason="not visible"
     )
-    return NotFoundError(f"{object_type} {object_id} not found")
+    return NotFoundError(
+        gettext("%(object_type)s %(object_id)s not found")
+        % {"object_type": object_type, "object_id": object_id}
+    )
 
 
 def deny_forbidden(*, user: Any, action: str, object_type: str, object_id: Any) -> AccessDeniedError:
     record_denied(
         actor=user, action=action, object_type=object_type, object_id=object_id, reason="no right"
     )
-    return AccessDeniedError("You do not have the right to do this.")
+    return AccessDeniedError(gettext("You do not have the right to do this."))
 
 
 def get_organisation_for_user(user: Any, organisation_id: int, *, for_edit: bool = False) -> Organisation:

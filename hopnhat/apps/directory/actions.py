@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from hopnhat.apps.audit.actions import record_event
 from hopnhat.apps.directory.access import can_edit_organisation, principal_for
@@ -57,19 +58,22 @@ def update_organisation(
     unknown = set(changes) - set(PROFILE_FIELDS) - set(STRUCTURE_FIELDS)
     if unknown:
         raise ValidationFailedError(
-            "Unknown fields", fields={name: ["unknown field"] for name in sorted(unknown)}
+            gettext("Unknown fields"),
+            fields={name: [gettext("unknown field")] for name in sorted(unknown)},
         )
     if not system and set(changes) & set(STRUCTURE_FIELDS) and not principal.manages_directory:
-        raise AccessDeniedError("Only directory administrators change the structure.")
+        raise AccessDeniedError(gettext("Only directory administrators change the structure."))
     if not system and not can_edit_organisation(principal, org):
-        raise AccessDeniedError("You do not have the right to edit this organisation.")
+        raise AccessDeniedError(gettext("You do not have the right to edit this organisation."))
     with transaction.atomic():
         current = Organisation.objects.select_for_update().get(pk=org.pk)
         before = snapshot(current, PROFILE_FIELDS + STRUCTURE_FIELDS)
         if expected_version is not None and expected_version != current.version:
             theirs = {k: [before.get(k), v] for k, v in snapshot_of(changes).items()}
             raise ConflictError(
-                "The organisation was changed by someone else; reload and re-apply your edit.",
+                gettext(
+                    "The organisation was changed by someone else; reload and re-apply your edit."
+                ),
                 current_version=current.version,
                 diff={"current": before, "yours": theirs},
             )
@@ -102,8 +106,8 @@ def _reject_cycle(org: Organisation) -> None:
     while parent is not None:
         if parent.pk == org.pk:
             raise ValidationFailedError(
-                "An organisation cannot be placed under itself.",
-                fields={"parent": ["would create a cycle"]},
+                gettext("An organisation cannot be placed under itself."),
+                fields={"parent": [gettext("would create a cycle")]},
             )
         parent = parent.parent
 

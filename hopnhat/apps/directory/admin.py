@@ -44,14 +44,14 @@ class DirectoryAdminMixin:
         return manages_directory(request)
 
 
-class MembershipInline(DirectoryAdminMixin, admin.TabularInline):  # type: ignore[misc]
+class MembershipInline(DirectoryAdminMixin, admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["user"]
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(DirectoryAdminMixin, admin.ModelAdmin):  # type: ignore[misc]
+class OrganisationAdmin(DirectoryAdminMixin, admin.ModelAdmin):
     list_display = ["name", "code", "kind", "parent", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "short_name", "code"]
@@ -89,7 +89,7 @@ class OrganisationAdmin(DirectoryAdminMixin, admin.ModelAdmin):  # type: ignore[
 
 
 @admin.register(Membership)
-class MembershipAdmin(DirectoryAdminMixin, admin.ModelAdmin):  # type: ignore[misc]
+class MembershipAdmin(DirectoryAdminMixin, admin.ModelAdmin):
     list_display = ["user", "organisation", "role"]
     list_filter = ["role"]
     search_fields = ["user__username", "organisation__name"]

@@ -32,14 +32,14 @@ def load_demo_directory(*, password: str) -> dict[str, int]:
                 if changed:
                     org = update_organisation(actor=None, org=org, expected_version=None, changes=changed, system=True)
             by_code[spec.code] = org
-        for spec in DEMO_USERS:
-            user = User.objects.filter(username=spec.username).first()
+        for person in DEMO_USERS:
+            user = User.objects.filter(username=person.username).first()
             if user is None:
                 user = User.objects.create_user(
-                    username=spec.username, password=password, full_name=spec.full_name,
-                    email=f"{spec.username}@demo.hopnhat.invalid",
+                    username=person.username, password=password, full_name=person.full_name,
+                    email=f"{person.username}@demo.hopnhat.invalid",
                 )
                 created_users += 1
-            if not Membership.objects.filter(user=user, organisation=by_code[spec.organisation], role=spec.role).exists():
-                add_membership(actor=None, user=user, organisation=by_code[spec.organisation], role=spec.role)
+            if not Membership.objects.filter(user=user, organisation=by_code[person.organisation], role=person.role).exists():
+                add_membership(actor=None, user=user, organisation=by_code[person.organisation], role=person.role)
     return {"organisations_created": created_orgs, "users_created": created_users}

@@ -20,7 +20,7 @@ from hopnhat.engine.text import fold
 @login_required
 def organisation_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
-    organisations = Organisation.objects.annotate(member_count=Count("memberships"))
+    organisations = list(Organisation.objects.annotate(member_count=Count("memberships")))
     if query:
         needle = fold(query)
         organisations = [
@@ -65,8 +65,9 @@ def organisation_edit(request: HttpRequest, organisation_id: int) -> HttpRespons
             except ConflictError as exc:
                 conflict = exc
                 # Re-submitting now is a deliberate overwrite of what the user has just seen.
-                form.data = form.data.copy()
-                form.data["version"] = str(exc.current_version)
+                data = request.POST.copy()
+                data["version"] = str(exc.current_version)
+                form.data = data
             else:
                 messages.success(request, _("Saved."))
                 return redirect("directory:detail", organisation_id=org.pk)

@@ -70,7 +70,9 @@ def list_jobs(request: HttpRequest, filters: Query[JobFilter]) -> Any:
 def create_job(request: HttpRequest, payload: JobIn) -> tuple[int, Job]:
     org = get_organisation_for_user(request.user, payload.owner_org_id)
     ensure_can_start(request.user, kind=payload.kind, org=org)
-    return 201, start_job(actor=request.user, kind=payload.kind, owner_org=org, params=payload.params)
+    return 201, start_job(
+        actor=request.user, kind=payload.kind, owner_org=org, params=payload.params
+    )
 
 
 @router.get("/{job_id}", response={200: JobOut, 401: ErrorOut, 404: ErrorOut})
@@ -78,6 +80,10 @@ def get_job(request: HttpRequest, job_id: str) -> Job:
     return get_job_for_user(request.user, job_id)
 
 
-@router.post("/{job_id}/cancel", response={200: JobOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut})
+@router.post(
+    "/{job_id}/cancel", response={200: JobOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+)
 def cancel_job(request: HttpRequest, job_id: str) -> Job:
-    return request_cancel(actor=request.user, job=get_job_for_user(request.user, job_id, for_write=True))
+    return request_cancel(
+        actor=request.user, job=get_job_for_user(request.user, job_id, for_write=True)
+    )

@@ -9,8 +9,8 @@ class JobsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the job kinds of this app.
-        from hopnhat.apps.jobs import tasks  # noqa: F401
         from hopnhat.apps.audit.access import register_history_checker
+        from hopnhat.apps.jobs import tasks  # noqa: F401
         from hopnhat.apps.jobs.access import get_job_for_user
 
         register_history_checker("jobs.job", get_job_for_user)

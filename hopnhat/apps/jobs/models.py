@@ -108,3 +108,6 @@ class JobRun(models.Model):
     started_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=20, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.job_id} @ {self.worker_id}"

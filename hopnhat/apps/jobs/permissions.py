@@ -14,6 +14,12 @@ def ensure_can_start(user: Any, *, kind: str, org: Organisation) -> None:
     if kind not in kinds:
         raise ValidationFailedError("Unknown job kind", fields={"kind": [f"unknown: {kind}"]})
     principal = principal_for(user)
-    allowed = principal.manages_directory if kinds[kind].admin_only else principal.can_edit_owned_by(org.path)
+    allowed = (
+        principal.manages_directory
+        if kinds[kind].admin_only
+        else principal.can_edit_owned_by(org.path)
+    )
     if not allowed:
-        raise deny_forbidden(user=user, action="jobs.job.start", object_type="jobs.job", object_id=kind)
+        raise deny_forbidden(
+            user=user, action="jobs.job.start", object_type="jobs.job", object_id=kind
+        )

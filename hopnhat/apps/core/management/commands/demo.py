@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from hopnhat.apps.directory.demo import DEMO_USERS
 from hopnhat.apps.directory.importers import load_demo_directory
+from hopnhat.apps.territory.actions import load_territory
 
 DEFAULT_DEMO_PASSWORD = "hopnhat-demo"
 
@@ -27,6 +28,11 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Directory: {counts['organisations_created']} organisations and "
             f"{counts['users_created']} users created."
+        )
+        territory = load_territory(actor=None)
+        self.stdout.write(
+            f"Territory: {territory['units']} units ({territory['units_created']} new), "
+            f"{territory['events']} change events, {territory['edges']} lineage edges."
         )
         self.stdout.write(self.logins_table(password))
 
