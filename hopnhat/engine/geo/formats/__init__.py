@@ -1,0 +1,1 @@
+"""Readers and writers of the four exchange formats, all through FeatureCollection."""
