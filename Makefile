@@ -48,7 +48,7 @@ test-suite: install ## the pytest suite alone (DATABASE_URL picks the database)
 test: check test-suite ## the full gate: make check, then the whole suite on SQLite with browser tests
 
 i18n: install ## extract messages into the catalogues and compile them
-	cd hopnhat && ../$(PY) ../manage.py makemessages -l vi -l en --no-obsolete --no-location -i "static/vendor/*"
+	cd hopnhat && ../$(PY) ../manage.py makemessages -l vi -l en --no-obsolete --no-location -i "static/vendor/*" -i "data/*"
 	cd hopnhat && ../$(PY) ../manage.py compilemessages
 
 clean: ## remove the virtualenv and local data

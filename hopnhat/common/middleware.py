@@ -88,3 +88,18 @@ class DomainErrorMiddleware:
             return None
         template = {404: "404.html", 403: "403.html"}.get(exception.status, "error.html")
         return render(request, template, {"error": exception}, status=exception.status)
+
+
+class VietnameseFirstMiddleware:
+    """Vietnamese unless the user picked another language with the switcher.
+
+    Officials often run browsers set to English; the browser's Accept-Language header must not
+    override the product's default, so it is dropped before LocaleMiddleware reads it.
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)

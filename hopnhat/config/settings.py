@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "hopnhat.common.middleware.RequestIdMiddleware",
     "hopnhat.common.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "hopnhat.common.middleware.VietnameseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
