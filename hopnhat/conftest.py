@@ -14,3 +14,5 @@ def demo(db: None) -> None:
 @pytest.fixture(autouse=True)
 def _allow_test_hosts(settings: pytest.FixtureRequest) -> None:
     settings.ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]  # type: ignore[attr-defined]
+    # The demo cast hashes a dozen passwords per test: PBKDF2 would cost about a second each.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
