@@ -11,8 +11,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
-from django.utils.translation import gettext_noop
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop
 from django_tasks_db.models import DBTaskResult
 
 from hopnhat.apps.audit.actions import record_event
@@ -29,11 +29,19 @@ WORKER_DIED = "worker_died"
 WORKER_DIED_EXCEPTION = "hopnhat.apps.jobs.WorkerDied"
 
 
+def str_in_english(text: object) -> str:
+    with translation.override("en"):
+        return str(text)
+
+
 def start_job(
     *, actor: Any, kind: str, owner_org: Organisation, params: dict[str, Any] | None = None
 ) -> Job:
     if kind not in known_kinds():
-        raise ValidationFailedError("Unknown job kind", fields={"kind": [f"unknown: {kind}"]})
+        raise ValidationFailedError(
+            gettext("Unknown job kind"),
+            fields={"kind": [gettext("unknown: %(kind)s") % {"kind": kind}]},
+        )
     job_kind = get_kind(kind)
     params = params or {}
     try:
@@ -41,12 +49,13 @@ def start_job(
         inspect.signature(job_kind.function).bind(None, **params)
     except TypeError as exc:
         raise ValidationFailedError(
-            "Invalid job parameters", fields={"params": [str(exc)]}
+            gettext("Invalid job parameters"), fields={"params": [str(exc)]}
         ) from exc
     with transaction.atomic():
         job = Job.objects.create(
             kind=kind,
-            title=str(job_kind.title),
+            # Stored in the source language and translated on display, whoever started it.
+            title=str_in_english(job_kind.title),
             params=params,
             owner_org=owner_org,
             created_by=actor if getattr(actor, "is_authenticated", False) else None,

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext
+
 from hopnhat.apps.directory.access import deny_forbidden, principal_for
 from hopnhat.apps.directory.models import Organisation
 from hopnhat.apps.jobs.registry import known_kinds
@@ -12,7 +14,10 @@ def ensure_can_start(user: Any, *, kind: str, org: Organisation) -> None:
     """Platform kinds need a directory admin; the others an editor of the owning organisation."""
     kinds = known_kinds()
     if kind not in kinds:
-        raise ValidationFailedError("Unknown job kind", fields={"kind": [f"unknown: {kind}"]})
+        raise ValidationFailedError(
+            gettext("Unknown job kind"),
+            fields={"kind": [gettext("unknown: %(kind)s") % {"kind": kind}]},
+        )
     principal = principal_for(user)
     allowed = (
         principal.manages_directory
