@@ -11,6 +11,7 @@ from hopnhat.apps.directory.access import principal_for
 def navigation(request: HttpRequest) -> dict[str, Any]:
     principal = principal_for(getattr(request, "user", None))
     section = request.resolver_match.namespace if request.resolver_match else ""
+    section = "home" if section == "core" else section
     return {
         "nav_items": items_for(principal),
         "nav_section": section,

@@ -10,7 +10,7 @@ from ninja.openapi.docs import Swagger
 from hopnhat.apps.accounts.models import User
 from hopnhat.apps.audit.models import AuditRecord
 from hopnhat.apps.directory.access import principal_for
-from hopnhat.apps.directory.models import Organisation
+from hopnhat.apps.directory.models import Membership, Organisation
 from hopnhat.apps.jobs.access import jobs_visible_to
 from hopnhat.apps.jobs.models import WorkerHeartbeat
 
@@ -20,9 +20,12 @@ def home(request: HttpRequest) -> HttpResponse:
     principal = principal_for(request.user)
     context: dict[str, object] = {}
     if principal.is_authenticated:
-        localities = Organisation.objects.localities().annotate(
-            members=Count("memberships", distinct=True)
-        )
+        localities = list(Organisation.objects.localities().order_by("path"))
+        for locality in localities:
+            # Members of the locality and of every body under it.
+            locality.members = Membership.objects.filter(
+                organisation__path__startswith=locality.path
+            ).count()
         job_counts = dict(
             jobs_visible_to(request.user).order_by().values_list("status").annotate(n=Count("id"))
         )

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from hopnhat.apps.audit.actions import record_denied
 from hopnhat.apps.directory.access import principal_for
 from hopnhat.apps.directory.actions import (
     PROFILE_FIELDS,
@@ -20,7 +21,18 @@ from hopnhat.apps.directory.models import Membership, Organisation
 
 
 def manages_directory(request: HttpRequest) -> bool:
-    return bool(request.user.is_active) and principal_for(request.user).manages_directory
+    allowed = bool(request.user.is_active) and principal_for(request.user).manages_directory
+    if not allowed and request.user.is_authenticated and not getattr(request, "_admin_denied", False):
+        # The admin answers with its login page; the refusal is still evidence to keep, once.
+        request._admin_denied = True  # type: ignore[attr-defined]
+        record_denied(
+            actor=request.user,
+            action="admin.site.access",
+            object_type="admin.site",
+            object_id=request.path[:64],
+            reason="not a directory administrator",
+        )
+    return allowed
 
 
 # Directory administrators are members with the admin role; Django's is_staff flag is not used.

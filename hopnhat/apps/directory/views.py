@@ -20,7 +20,7 @@ from hopnhat.engine.text import fold
 @login_required
 def organisation_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
-    organisations = list(Organisation.objects.annotate(member_count=Count("memberships")))
+    organisations = list(Organisation.objects.annotate(member_count=Count("memberships")).order_by("path"))
     if query:
         needle = fold(query)
         organisations = [

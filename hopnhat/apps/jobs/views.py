@@ -73,9 +73,9 @@ def job_cancel(request: HttpRequest, job_id: str) -> HttpResponse:
     job = request_cancel(
         actor=request.user, job=get_job_for_user(request.user, job_id, for_write=True)
     )
-    messages.info(request, _("Cancellation requested."))
     if request.headers.get("HX-Request"):
         return render(request, "includes/job_progress.html", {"job": job})
+    messages.info(request, _("Cancellation requested."))
     return redirect("jobs:detail", job_id=job.pk)
 
 

@@ -38,7 +38,7 @@ class Command(BaseCommand):
 
     @staticmethod
     def logins_table(password: str) -> str:
-        lines = ["", "Demo logins (password for all: %s):" % password]
+        lines = ["", f"Demo logins (password for all: {password}):"]
         for user in DEMO_USERS:
             lines.append(f"  {user.username:<22} {user.role:<12} {user.organisation:<10} {user.full_name}")
         return "\n".join(lines)
