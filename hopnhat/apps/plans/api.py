@@ -5,17 +5,24 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, File, Form, Router, Schema
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from hopnhat.apps.accounts.models import User
 from hopnhat.apps.directory.access import principal_for
 from hopnhat.apps.directory.models import Organisation
-from hopnhat.apps.plans import actions
+from hopnhat.apps.jobs.api import JobOut
+from hopnhat.apps.plans import actions, exporters, tasks
 from hopnhat.apps.plans.access import get_comment_for_user, get_plan_for_user
 from hopnhat.apps.plans.compare import compare_plans
-from hopnhat.apps.plans.engine_io import check_report, plan_snapshot
+from hopnhat.apps.plans.engine_io import check_report, editor_data, plan_snapshot
+from hopnhat.apps.plans.importers import (
+    assignment_csv,
+    decode_upload,
+    import_assignment_csv,
+)
 from hopnhat.apps.plans.models import Comment, Plan, PlanStatus
 from hopnhat.apps.plans.snapshots import payload_of
 from hopnhat.common.api import ConflictOut, ErrorOut, PageNumber
@@ -298,3 +305,121 @@ def resolve_comment(
     return actions.resolve_comment(
         actor=request.user, comment=comment, status=payload.status, response=payload.response
     )
+
+
+# The map editor ------------------------------------------------------------------------------
+
+
+@router.get("/{plan_id}/editor", response={200: dict[str, Any], **ERRORS})
+def editor_bootstrap(request: HttpRequest, plan_id: int) -> Any:
+    """Old units (figures, shapes, neighbours), thresholds per profile, and the assignment."""
+    plan = get_plan_for_user(request.user, plan_id)
+    return editor_data(plan)
+
+
+@router.get("/{plan_id}/assignments.csv", response={200: Any, **ERRORS})
+def export_assignments_csv(
+    request: HttpRequest, plan_id: int, version: int | None = None
+) -> HttpResponse:
+    plan = get_plan_for_user(request.user, plan_id)
+    payload = None
+    if version is not None:
+        stored = plan.versions.filter(number=version).first()
+        if stored is None:
+            raise NotFoundError(f"version {version} not found")
+        payload = stored.snapshot
+    number = version or plan.version
+    # A byte-order mark so that spreadsheet programs read the Vietnamese names as UTF-8.
+    body = "\ufeff" + assignment_csv(plan, payload)
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="plan-{plan.pk}-v{number}-assignment.csv"'
+    )
+    return response
+
+
+@router.post(
+    "/{plan_id}/assignments.csv", response={200: AssignmentsOut, 409: ConflictOut, **ERRORS}
+)
+def import_assignments_csv(
+    request: HttpRequest, plan_id: int, version: Form[int], file: File[UploadedFile]
+) -> Any:
+    """Replace the assignment with an uploaded CSV: all rows valid, or nothing is saved."""
+    plan = get_plan_for_user(request.user, plan_id, for_edit=True)
+    saved = import_assignment_csv(
+        actor=request.user, plan=plan, expected_version=version, text=decode_upload(file.read())
+    )
+    return {"plan_id": plan.pk, "version": saved.number, **saved.snapshot}
+
+
+# The dossier and the comment synthesis --------------------------------------------------------
+
+
+def _document(request: HttpRequest, plan_id: int, document: str) -> HttpResponse:
+    plan = get_plan_for_user(request.user, plan_id)
+    content, content_type, filename = exporters.export_document(
+        actor=request.user, plan=plan, document=document
+    )
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@router.get("/{plan_id}/dossier.xlsx", response={200: Any, **ERRORS})
+def dossier_annex(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """(a) The XLSX annex: one row per new unit (legal reference §2.3), the units not arranged."""
+    return _document(request, plan_id, "dossier.xlsx")
+
+
+@router.get("/{plan_id}/scheme.docx", response={200: Any, **ERRORS})
+def dossier_scheme(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """(b) The scheme, outline of NQ 76 Phụ lục 2, one paragraph per new unit."""
+    return _document(request, plan_id, "scheme.docx")
+
+
+@router.get("/{plan_id}/resolution.docx", response={200: Any, **ERRORS})
+def dossier_resolution(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """(c) The draft resolution, worded like the 34 arrangement resolutions."""
+    return _document(request, plan_id, "resolution.docx")
+
+
+@router.get("/{plan_id}/maps.pdf", response={200: Any, **ERRORS})
+def dossier_maps(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """(d) The current map (old units by old district) and the proposed one, as PDF."""
+    return _document(request, plan_id, "maps.pdf")
+
+
+@router.get("/{plan_id}/comments.xlsx", response={200: Any, **ERRORS})
+def comment_synthesis_xlsx(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """The synthesis table of the comments ("tổng hợp, tiếp thu, giải trình"), XLSX."""
+    return _document(request, plan_id, "comments.xlsx")
+
+
+@router.get("/{plan_id}/comments.docx", response={200: Any, **ERRORS})
+def comment_synthesis_docx(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """The synthesis table of the comments ("tổng hợp, tiếp thu, giải trình"), DOCX."""
+    return _document(request, plan_id, "comments.docx")
+
+
+# The optimizer's jobs -------------------------------------------------------------------------
+
+
+class OptimizerJobIn(Schema):
+    seed: int | None = Field(None, description="Same seed, same plan (default 0)")
+    time_limit_s: float | None = Field(None, gt=0, le=300)
+    target_min: int | None = Field(None, ge=1, description="propose only")
+    target_max: int | None = Field(None, ge=1, description="propose only")
+
+
+@router.post(
+    "/{plan_id}/jobs/{kind}",
+    response={201: JobOut, **ERRORS},
+    summary="Start the optimizer: propose, complete or repair; the result is a new version",
+)
+def start_optimizer_job(
+    request: HttpRequest, plan_id: int, kind: str, payload: OptimizerJobIn | None = None
+) -> Any:
+    plan = get_plan_for_user(request.user, plan_id, for_edit=True)
+    params = payload.dict(exclude_none=True) if payload is not None else {}
+    job = tasks.start_optimizer_job(actor=request.user, plan=plan, mode=kind, params=params)
+    return 201, job

@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from django.utils import translation
+from django.utils.translation import gettext
 
 from hopnhat.apps.audit.models import AuditRecord
 from hopnhat.apps.plans.actions import assign_reviewer
@@ -129,7 +131,9 @@ def test_an_approved_plan_is_enacted_into_the_registry(enacted):
     assert saved.status_code == 200, saved.json()
     check = coordinator.get(f"/plans/{plan.pk}/check").json()
     assert check["units"][0]["unit_type"] == "phuong"
-    assert check["units"][0]["population_source"] == "sum of the constituents"
+    # The API answers in the default language, Vietnamese.
+    with translation.override("vi"):
+        assert check["units"][0]["population_source"] == gettext("sum of the constituents")
     assign_reviewer(actor=user("demo-coordinator"), plan=plan, user=user("demo-reviewer"))
     coordinator.send("POST", f"/plans/{plan.pk}/status", {"to": "consultation"})
     ApiClient("demo-coordinator-hd").send("POST", f"/plans/{plan.pk}/signoffs", {"locality": "30"})
