@@ -7,7 +7,13 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from hopnhat.apps.accounts.models import ApiToken, LoginFailure, User, generate_raw_token, hash_token
+from hopnhat.apps.accounts.models import (
+    ApiToken,
+    LoginFailure,
+    User,
+    generate_raw_token,
+    hash_token,
+)
 from hopnhat.apps.audit.actions import record_event
 from hopnhat.apps.audit.models import Outcome
 
@@ -17,7 +23,10 @@ def create_api_token(*, actor: Any, user: User, name: str) -> tuple[ApiToken, st
     raw = generate_raw_token()
     with transaction.atomic():
         token = ApiToken.objects.create(
-            user=user, name=name.strip()[:100] or "token", token_hash=hash_token(raw), prefix=raw[:12]
+            user=user,
+            name=name.strip()[:100] or "token",
+            token_hash=hash_token(raw),
+            prefix=raw[:12],
         )
         record_event(
             actor=actor,
@@ -71,6 +80,9 @@ def get_token_for_user(user: Any, token_id: int) -> ApiToken:
     token = ApiToken.objects.filter(pk=token_id, user_id=getattr(user, "pk", None) or 0).first()
     if token is None:
         raise deny_not_found(
-            user=user, action="accounts.token.read", object_type="accounts.apitoken", object_id=token_id
+            user=user,
+            action="accounts.token.read",
+            object_type="accounts.apitoken",
+            object_id=token_id,
         )
     return token

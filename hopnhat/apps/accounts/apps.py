@@ -13,7 +13,7 @@ class AccountsConfig(AppConfig):
 
         register_history_checker(
             "accounts.apitoken",
-            lambda user, object_id: get_token_for_user(user, int(object_id))
-            if object_id.isdigit()
-            else None,
+            lambda user, object_id: (
+                get_token_for_user(user, int(object_id)) if object_id.isdigit() else None
+            ),
         )

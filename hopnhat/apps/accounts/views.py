@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -63,7 +63,8 @@ def profile(request: HttpRequest) -> HttpResponse:
 def token_create(request: HttpRequest) -> HttpResponse:
     form = TokenCreateForm(request.POST)
     if form.is_valid():
-        _token, raw = create_api_token(actor=request.user, user=request.user, name=form.cleaned_data["name"])  # type: ignore[arg-type]
+        owner = authenticated_user(request)
+        _token, raw = create_api_token(actor=owner, user=owner, name=form.cleaned_data["name"])
         # Shown exactly once, on the next page view; only its hash is stored.
         request.session["new_token"] = raw
         messages.success(request, _("Token created. Copy it now: it will not be shown again."))

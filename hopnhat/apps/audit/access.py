@@ -38,5 +38,7 @@ def audit_log_for_user(user: Any) -> AuditRecordQuerySet:
     from hopnhat.apps.directory.access import deny_forbidden, principal_for
 
     if not principal_for(user).reads_audit_log:
-        raise deny_forbidden(user=user, action="audit.log.read", object_type="audit.log", object_id="")
+        raise deny_forbidden(
+            user=user, action="audit.log.read", object_type="audit.log", object_id=""
+        )
     return AuditRecord.objects.select_related("actor")

@@ -70,7 +70,11 @@ def verify_rows(
     expected_seq, prev_hash = 1, GENESIS_HASH
     for row in rows:
         if row.seq != expected_seq:
-            missing = f"{expected_seq}" if row.seq == expected_seq + 1 else f"{expected_seq}–{row.seq - 1}"
+            missing = (
+                f"{expected_seq}"
+                if row.seq == expected_seq + 1
+                else f"{expected_seq}–{row.seq - 1}"
+            )
             report.problems.append(ChainProblem(expected_seq, "missing", f"rows {missing} deleted"))
             prev_hash = row.prev_hash  # resynchronise to keep checking the rest
         if row.prev_hash != prev_hash:

@@ -67,11 +67,6 @@ class AuditRecord(models.Model):
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
 
-    @property
-    def changes(self) -> dict[str, Any]:
-        loaded: dict[str, Any] = json.loads(self.changes_json or "{}")
-        return loaded
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise RuntimeError("Audit records are append-only")
@@ -79,6 +74,11 @@ class AuditRecord(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise RuntimeError("Audit records are append-only")
+
+    @property
+    def changes(self) -> dict[str, Any]:
+        loaded: dict[str, Any] = json.loads(self.changes_json or "{}")
+        return loaded
 
 
 class AuditChainHead(models.Model):
@@ -94,3 +94,6 @@ class AuditChainHead(models.Model):
 
     class Meta:
         verbose_name = _("audit chain head")
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.hash[:12]}"

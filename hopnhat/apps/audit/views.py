@@ -41,14 +41,21 @@ def _filter_from(request: HttpRequest) -> AuditFilter:
 def audit_log(request: HttpRequest) -> HttpResponse:
     records = _filter_from(request).apply(audit_log_for_user(request.user))
     if request.GET.get("format") == "csv":
-        response = HttpResponse(write_csv(records[:CSV_EXPORT_LIMIT]), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(
+            write_csv(records[:CSV_EXPORT_LIMIT]), content_type="text/csv; charset=utf-8"
+        )
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.csv"'
         return response
     page = Paginator(records, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"page": page, "filters": request.GET, "query": query.urlencode(), "outcomes": Outcome.choices}
+    context = {
+        "page": page,
+        "filters": request.GET,
+        "query": query.urlencode(),
+        "outcomes": Outcome.choices,
+    }
     return render(request, "audit/log.html", context)
 
 

@@ -20,12 +20,14 @@ def home(request: HttpRequest) -> HttpResponse:
     principal = principal_for(request.user)
     context: dict[str, object] = {}
     if principal.is_authenticated:
-        localities = list(Organisation.objects.localities().order_by("path"))
-        for locality in localities:
-            # Members of the locality and of every body under it.
-            locality.members = Membership.objects.filter(
-                organisation__path__startswith=locality.path
-            ).count()
+        # Members of each locality and of every body under it.
+        localities = [
+            (
+                locality,
+                Membership.objects.filter(organisation__path__startswith=locality.path).count(),
+            )
+            for locality in Organisation.objects.localities().order_by("path")
+        ]
         job_counts = dict(
             jobs_visible_to(request.user).order_by().values_list("status").annotate(n=Count("id"))
         )

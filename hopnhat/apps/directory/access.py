@@ -105,7 +105,11 @@ def scope_owned(queryset: QuerySet[Any], user: Any, *, owner_field: str) -> Quer
 def deny_not_found(*, user: Any, action: str, object_type: str, object_id: Any) -> NotFoundError:
     # Answering 404 rather than 403 does not reveal that the object exists.
     record_denied(
-        actor=user, action=action, object_type=object_type, object_id=object_id, reason="not visible"
+        actor=user,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        reason="not visible",
     )
     return NotFoundError(
         gettext("%(object_type)s %(object_id)s not found")
@@ -113,21 +117,28 @@ def deny_not_found(*, user: Any, action: str, object_type: str, object_id: Any) 
     )
 
 
-def deny_forbidden(*, user: Any, action: str, object_type: str, object_id: Any) -> AccessDeniedError:
+def deny_forbidden(
+    *, user: Any, action: str, object_type: str, object_id: Any
+) -> AccessDeniedError:
     record_denied(
         actor=user, action=action, object_type=object_type, object_id=object_id, reason="no right"
     )
     return AccessDeniedError(gettext("You do not have the right to do this."))
 
 
-def get_organisation_for_user(user: Any, organisation_id: int, *, for_edit: bool = False) -> Organisation:
+def get_organisation_for_user(
+    user: Any, organisation_id: int, *, for_edit: bool = False
+) -> Organisation:
     """Any member reads the directory; editing a profile needs admin or an editor above it."""
     principal = principal_for(user)
     org = Organisation.objects.select_related("parent").filter(pk=organisation_id).first()
     action = "directory.organisation.edit" if for_edit else "directory.organisation.read"
     if org is None or not principal.is_authenticated:
         raise deny_not_found(
-            user=user, action=action, object_type="directory.organisation", object_id=organisation_id
+            user=user,
+            action=action,
+            object_type="directory.organisation",
+            object_id=organisation_id,
         )
     if for_edit and not can_edit_organisation(principal, org):
         raise deny_forbidden(

@@ -122,7 +122,11 @@ def add_membership(*, actor: Any, user: Any, organisation: Organisation, role: s
                 actor=actor,
                 action="directory.membership.create",
                 obj=membership,
-                changes={"user": [None, user.pk], "organisation": [None, organisation.pk], "role": [None, role]},
+                changes={
+                    "user": [None, user.pk],
+                    "organisation": [None, organisation.pk],
+                    "role": [None, role],
+                },
             )
     return membership
 

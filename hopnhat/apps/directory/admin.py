@@ -22,7 +22,11 @@ from hopnhat.apps.directory.models import Membership, Organisation
 
 def manages_directory(request: HttpRequest) -> bool:
     allowed = bool(request.user.is_active) and principal_for(request.user).manages_directory
-    if not allowed and request.user.is_authenticated and not getattr(request, "_admin_denied", False):
+    if (
+        not allowed
+        and request.user.is_authenticated
+        and not getattr(request, "_admin_denied", False)
+    ):
         # The admin answers with its login page; the refusal is still evidence to keep, once.
         request._admin_denied = True  # type: ignore[attr-defined]
         record_denied(
@@ -74,11 +78,17 @@ class OrganisationAdmin(DirectoryAdminMixin, admin.ModelAdmin):
         return False  # deactivate instead: tasks, staff and assets keep pointing at it
 
     def save_model(self, request: HttpRequest, obj: Organisation, form: Any, change: bool) -> None:
-        fields = {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}
+        fields = {
+            name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data
+        }
         if not change:
             created = create_organisation(
                 actor=request.user,
-                **{name: form.cleaned_data[name] for name in form.cleaned_data if name in PROFILE_FIELDS + STRUCTURE_FIELDS},
+                **{
+                    name: form.cleaned_data[name]
+                    for name in form.cleaned_data
+                    if name in PROFILE_FIELDS + STRUCTURE_FIELDS
+                },
             )
             obj.pk, obj.path = created.pk, created.path
             obj._state.adding = False
@@ -96,8 +106,15 @@ class OrganisationAdmin(DirectoryAdminMixin, admin.ModelAdmin):
                 remove_membership(actor=request.user, membership=instance)
             elif not data.get("DELETE"):
                 if instance.pk:
-                    remove_membership(actor=request.user, membership=Membership.objects.get(pk=instance.pk))
-                add_membership(actor=request.user, user=data["user"], organisation=form.instance, role=data["role"])
+                    remove_membership(
+                        actor=request.user, membership=Membership.objects.get(pk=instance.pk)
+                    )
+                add_membership(
+                    actor=request.user,
+                    user=data["user"],
+                    organisation=form.instance,
+                    role=data["role"],
+                )
 
 
 @admin.register(Membership)
@@ -110,7 +127,9 @@ class MembershipAdmin(DirectoryAdminMixin, admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
         if change:
             remove_membership(actor=request.user, membership=Membership.objects.get(pk=obj.pk))
-        created = add_membership(actor=request.user, user=obj.user, organisation=obj.organisation, role=obj.role)
+        created = add_membership(
+            actor=request.user, user=obj.user, organisation=obj.organisation, role=obj.role
+        )
         obj.pk = created.pk
 
     def delete_model(self, request: HttpRequest, obj: Membership) -> None:

@@ -64,7 +64,11 @@ def _filtered(filters: OrganisationFilter) -> QuerySet[Organisation]:
         queryset = queryset.subtree_of(locality)
     if filters.q:
         needle = fold(filters.q)
-        ids = [org.pk for org in queryset if needle in fold(" ".join([org.name, org.short_name, org.code, *org.aliases]))]
+        ids = [
+            org.pk
+            for org in queryset
+            if needle in fold(" ".join([org.name, org.short_name, org.code, *org.aliases]))
+        ]
         queryset = queryset.filter(Q(pk__in=ids))
     return queryset
 
@@ -84,9 +88,18 @@ def get_organisation(request: HttpRequest, organisation_id: int) -> Organisation
 
 @router.patch(
     "/{organisation_id}",
-    response={200: OrganisationOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ConflictOut, 422: ErrorOut},
+    response={
+        200: OrganisationOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ConflictOut,
+        422: ErrorOut,
+    },
 )
-def patch_organisation(request: HttpRequest, organisation_id: int, payload: OrganisationPatch) -> Organisation:
+def patch_organisation(
+    request: HttpRequest, organisation_id: int, payload: OrganisationPatch
+) -> Organisation:
     org = get_organisation_for_user(request.user, organisation_id, for_edit=True)
     changes = payload.dict(exclude_unset=True, exclude={"version"})
     changes = {k: v for k, v in changes.items() if v is not None}
@@ -95,5 +108,3 @@ def patch_organisation(request: HttpRequest, organisation_id: int, payload: Orga
     return update_organisation(
         actor=request.user, org=org, expected_version=payload.version, changes=changes
     )
-
-

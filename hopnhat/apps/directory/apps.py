@@ -13,7 +13,7 @@ class DirectoryConfig(AppConfig):
 
         register_history_checker(
             "directory.organisation",
-            lambda user, object_id: get_organisation_for_user(user, int(object_id))
-            if object_id.isdigit()
-            else None,
+            lambda user, object_id: (
+                get_organisation_for_user(user, int(object_id)) if object_id.isdigit() else None
+            ),
         )

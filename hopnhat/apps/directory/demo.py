@@ -28,20 +28,58 @@ def _locality(code: str, name: str, city: bool) -> list[DemoOrg]:
     party = "Thành ủy" if city else "Tỉnh ủy"
     orgs = [
         DemoOrg(code, f"{'Thành phố' if city else 'Tỉnh'} {place}", "locality", None, place),
-        DemoOrg(f"{code}.UBND", f"Ủy ban nhân dân {unit} {place}", "peoples_committee", code, f"UBND {place}",
-                (f"UBND {unit} {place}", f"UBND {place}")),
-        DemoOrg(f"{code}.HDND", f"Hội đồng nhân dân {unit} {place}", "peoples_council", code, f"HĐND {place}"),
+        DemoOrg(
+            f"{code}.UBND",
+            f"Ủy ban nhân dân {unit} {place}",
+            "peoples_committee",
+            code,
+            f"UBND {place}",
+            (f"UBND {unit} {place}", f"UBND {place}"),
+        ),
+        DemoOrg(
+            f"{code}.HDND",
+            f"Hội đồng nhân dân {unit} {place}",
+            "peoples_council",
+            code,
+            f"HĐND {place}",
+        ),
         DemoOrg(f"{code}.TU", f"{party} {place}", "party_committee", code, f"{party} {place}"),
-        DemoOrg(f"{code}.TU.TT", f"Thường trực {party} {place}", "party_committee", f"{code}.TU", "",
-                (f"Thường trực {party}",)),
-        DemoOrg(f"{code}.TU.BTC", f"Ban Tổ chức {party} {place}", "party_board", f"{code}.TU", "",
-                (f"Ban Tổ chức {party}",)),
-        DemoOrg(f"{code}.TU.BTGDV", f"Ban Tuyên giáo và Dân vận {party} {place}", "party_board", f"{code}.TU", "",
-                (f"Ban Tuyên giáo và Dân vận {party}",)),
+        DemoOrg(
+            f"{code}.TU.TT",
+            f"Thường trực {party} {place}",
+            "party_committee",
+            f"{code}.TU",
+            "",
+            (f"Thường trực {party}",),
+        ),
+        DemoOrg(
+            f"{code}.TU.BTC",
+            f"Ban Tổ chức {party} {place}",
+            "party_board",
+            f"{code}.TU",
+            "",
+            (f"Ban Tổ chức {party}",),
+        ),
+        DemoOrg(
+            f"{code}.TU.BTGDV",
+            f"Ban Tuyên giáo và Dân vận {party} {place}",
+            "party_board",
+            f"{code}.TU",
+            "",
+            (f"Ban Tuyên giáo và Dân vận {party}",),
+        ),
         DemoOrg(f"{code}.TU.VP", f"Văn phòng {party} {place}", "party_board", f"{code}.TU", ""),
-        DemoOrg(f"{code}.TU.UBKT", f"Ủy ban Kiểm tra {party} {place}", "party_board", f"{code}.TU", ""),
-        DemoOrg(f"{code}.BCSD", f"Ban cán sự đảng Ủy ban nhân dân {unit} {place}", "party_board", f"{code}.TU", "",
-                (f"Ban cán sự đảng UBND {unit} {place}",)),
+        DemoOrg(
+            f"{code}.TU.UBKT", f"Ủy ban Kiểm tra {party} {place}", "party_board", f"{code}.TU", ""
+        ),
+        DemoOrg(
+            f"{code}.BCSD",
+            f"Ban cán sự đảng Ủy ban nhân dân {unit} {place}",
+            "party_board",
+            f"{code}.TU",
+            "",
+            (f"Ban cán sự đảng UBND {unit} {place}",),
+        ),
     ]
     departments = [
         ("VP", f"Văn phòng Ủy ban nhân dân {unit}", ()),
@@ -66,11 +104,24 @@ def _locality(code: str, name: str, city: bool) -> list[DemoOrg]:
         departments += [("SVHTTDL", "Sở Văn hóa, Thể thao và Du lịch", ())]
     for suffix, dept_name, aliases in departments:
         full = f"{dept_name} {place}" if dept_name.endswith(unit) else f"{dept_name} {unit} {place}"
-        orgs.append(DemoOrg(f"{code}.{suffix}", full, "department", f"{code}.UBND", dept_name, tuple(aliases)))
+        orgs.append(
+            DemoOrg(
+                f"{code}.{suffix}", full, "department", f"{code}.UBND", dept_name, tuple(aliases)
+            )
+        )
     orgs += [
-        DemoOrg(f"{code}.SNV.TTLT", f"Trung tâm Lưu trữ lịch sử {unit} {place}", "public_service_unit", f"{code}.SNV"),
-        DemoOrg(f"{code}.TTPVHCC", f"Trung tâm Phục vụ hành chính công {unit} {place}", "public_service_unit",
-                f"{code}.UBND"),
+        DemoOrg(
+            f"{code}.SNV.TTLT",
+            f"Trung tâm Lưu trữ lịch sử {unit} {place}",
+            "public_service_unit",
+            f"{code}.SNV",
+        ),
+        DemoOrg(
+            f"{code}.TTPVHCC",
+            f"Trung tâm Phục vụ hành chính công {unit} {place}",
+            "public_service_unit",
+            f"{code}.UBND",
+        ),
     ]
     return orgs
 
@@ -79,10 +130,22 @@ DEMO_ORGANISATIONS: list[DemoOrg] = [
     *_locality("31", "Hải Phòng", city=True),
     *_locality("30", "Hải Dương", city=False),
     # Named in the conclusion notice: the congress documents subcommittee of the new city.
-    DemoOrg("31.TU.TBVK", "Tiểu ban Văn kiện Đại hội đại biểu Đảng bộ thành phố nhiệm kỳ 2025 - 2030",
-            "working_group", "31.TU", "Tiểu ban Văn kiện", ("Tiểu ban Văn kiện",)),
-    DemoOrg("31.TCT", "Tổ công tác hợp nhất tỉnh Hải Dương và thành phố Hải Phòng", "working_group", "31.UBND",
-            "Tổ công tác hợp nhất", ("các tổ công tác",)),
+    DemoOrg(
+        "31.TU.TBVK",
+        "Tiểu ban Văn kiện Đại hội đại biểu Đảng bộ thành phố nhiệm kỳ 2025 - 2030",
+        "working_group",
+        "31.TU",
+        "Tiểu ban Văn kiện",
+        ("Tiểu ban Văn kiện",),
+    ),
+    DemoOrg(
+        "31.TCT",
+        "Tổ công tác hợp nhất tỉnh Hải Dương và thành phố Hải Phòng",
+        "working_group",
+        "31.UBND",
+        "Tổ công tác hợp nhất",
+        ("các tổ công tác",),
+    ),
     DemoOrg("BNV", "Bộ Nội vụ", "ministry", None, "Bộ Nội vụ", ("Ministry of Home Affairs",)),
 ]
 

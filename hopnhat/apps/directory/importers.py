@@ -30,16 +30,27 @@ def load_demo_directory(*, password: str) -> dict[str, int]:
             else:
                 changed = {k: v for k, v in fields.items() if getattr(org, k) != v}
                 if changed:
-                    org = update_organisation(actor=None, org=org, expected_version=None, changes=changed, system=True)
+                    org = update_organisation(
+                        actor=None, org=org, expected_version=None, changes=changed, system=True
+                    )
             by_code[spec.code] = org
         for person in DEMO_USERS:
             user = User.objects.filter(username=person.username).first()
             if user is None:
                 user = User.objects.create_user(
-                    username=person.username, password=password, full_name=person.full_name,
+                    username=person.username,
+                    password=password,
+                    full_name=person.full_name,
                     email=f"{person.username}@demo.hopnhat.invalid",
                 )
                 created_users += 1
-            if not Membership.objects.filter(user=user, organisation=by_code[person.organisation], role=person.role).exists():
-                add_membership(actor=None, user=user, organisation=by_code[person.organisation], role=person.role)
+            if not Membership.objects.filter(
+                user=user, organisation=by_code[person.organisation], role=person.role
+            ).exists():
+                add_membership(
+                    actor=None,
+                    user=user,
+                    organisation=by_code[person.organisation],
+                    role=person.role,
+                )
     return {"organisations_created": created_orgs, "users_created": created_users}

@@ -9,7 +9,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from hopnhat.apps.directory.access import can_edit_organisation, get_organisation_for_user, principal_for
+from hopnhat.apps.directory.access import (
+    can_edit_organisation,
+    get_organisation_for_user,
+    principal_for,
+)
 from hopnhat.apps.directory.actions import PROFILE_FIELDS, update_organisation
 from hopnhat.apps.directory.forms import OrganisationProfileForm
 from hopnhat.apps.directory.models import Organisation
@@ -20,7 +24,9 @@ from hopnhat.engine.text import fold
 @login_required
 def organisation_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
-    organisations = list(Organisation.objects.annotate(member_count=Count("memberships")).order_by("path"))
+    organisations = list(
+        Organisation.objects.annotate(member_count=Count("memberships")).order_by("path")
+    )
     if query:
         needle = fold(query)
         organisations = [
@@ -76,6 +82,9 @@ def organisation_edit(request: HttpRequest, organisation_id: int) -> HttpRespons
             instance=org, initial={"version": org.version, "aliases_text": "\n".join(org.aliases)}
         )
     status = 409 if conflict else 200
-    return render(request, "directory/edit.html", {"org": org, "form": form, "conflict": conflict}, status=status)
-
-
+    return render(
+        request,
+        "directory/edit.html",
+        {"org": org, "form": form, "conflict": conflict},
+        status=status,
+    )

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pytest
 from django.core.management import call_command
 from django.db import connection
 
@@ -9,7 +10,10 @@ from hopnhat.apps.audit.verification import verify_audit_chain
 
 
 def _three_records() -> list[AuditRecord]:
-    return [record_event(actor=None, action=f"test.step{i}", object_type="t", object_id=i) for i in (1, 2, 3)]
+    return [
+        record_event(actor=None, action=f"test.step{i}", object_type="t", object_id=i)
+        for i in (1, 2, 3)
+    ]
 
 
 def test_an_untouched_chain_verifies(db):
@@ -23,7 +27,8 @@ def test_a_direct_sql_update_is_reported_with_its_row(db):
     records = _three_records()
     with connection.cursor() as cursor:
         cursor.execute(
-            "UPDATE audit_auditrecord SET actor_label = %s WHERE seq = %s", ["intruder", records[1].seq]
+            "UPDATE audit_auditrecord SET actor_label = %s WHERE seq = %s",
+            ["intruder", records[1].seq],
         )
     report = verify_audit_chain()
     assert [(p.seq, p.kind) for p in report.problems] == [(records[1].seq, "changed")]
@@ -47,13 +52,13 @@ def test_a_deleted_last_row_is_reported_through_the_head(db):
 def test_audit_verify_command_names_the_changed_row_and_fails(db, capsys):
     records = _three_records()
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE audit_auditrecord SET changes_json = '{}' , action = 'x' WHERE seq = %s", [records[0].seq])
-    try:
+        cursor.execute(
+            "UPDATE audit_auditrecord SET changes_json = '{}' , action = 'x' WHERE seq = %s",
+            [records[0].seq],
+        )
+    with pytest.raises(SystemExit) as exit_:
         call_command("audit", "verify")
-    except SystemExit as exit_:
-        assert exit_.code == 1
-    else:
-        raise AssertionError("audit verify should fail on a tampered chain")
+    assert exit_.value.code == 1
     assert f"TAMPERED #{records[0].seq} changed" in capsys.readouterr().out
 
 
