@@ -43,7 +43,7 @@ check: install ## lint, format check, types, import contracts, migrations, trans
 	$(PY) -m hopnhat.common.i18n_check
 
 test-suite: install ## the pytest suite alone (DATABASE_URL picks the database)
-	$(BIN)/pytest -q -p no:randomly --junitxml=var/junit.xml
+	$(BIN)/pytest -q --junitxml=var/junit.xml
 
 test: check test-suite ## the full gate: make check, then the whole suite on SQLite with browser tests
 

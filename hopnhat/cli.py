@@ -42,19 +42,37 @@ def serve(argv: list[str]) -> int:
     job_workers = int(_option(argv, "--job-workers", os.environ.get("JOB_WORKERS", "1")))
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "hopnhat.config.settings"}
     python = sys.executable
-    subprocess.run([python, "-m", "django", "collectstatic", "--noinput", "-v0"], env=env, check=True)
+    subprocess.run(
+        [python, "-m", "django", "collectstatic", "--noinput", "-v0"], env=env, check=True
+    )
     processes = [
         subprocess.Popen(
-            [python, "-m", "gunicorn", "hopnhat.config.wsgi", "--bind", f"{host}:{port}",
-             "--workers", web_workers, "--access-logfile", "-", "--timeout", "120"],
+            [
+                python,
+                "-m",
+                "gunicorn",
+                "hopnhat.config.wsgi",
+                "--bind",
+                f"{host}:{port}",
+                "--workers",
+                web_workers,
+                "--access-logfile",
+                "-",
+                "--timeout",
+                "120",
+            ],
             env=env,
         )
     ]
     for _ in range(job_workers):
         processes.append(
-            subprocess.Popen([python, "-m", "django", "worker", "--no-reload", "--queue-name", "*"], env=env)
+            subprocess.Popen(
+                [python, "-m", "django", "worker", "--no-reload", "--queue-name", "*"], env=env
+            )
         )
-    print(f"hopnhat is serving http://{host}:{port} with {job_workers} job worker(s). Ctrl+C stops.")
+    print(
+        f"hopnhat is serving http://{host}:{port} with {job_workers} job worker(s). Ctrl+C stops."
+    )
 
     def stop(*_args: object) -> None:
         for process in processes:
