@@ -11,11 +11,16 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from hopnhat.apps.accounts.api import router as accounts_router
 from hopnhat.apps.accounts.auth import API_AUTH
+from hopnhat.apps.address.api import router as address_router
 from hopnhat.apps.audit.api import router as audit_router
+from hopnhat.apps.crosswalk.api import router as crosswalk_router
 from hopnhat.apps.directory.api import router as directory_router
 from hopnhat.apps.jobs.api import router as jobs_router
+from hopnhat.apps.layers.api import router as layers_router
+from hopnhat.apps.plans.api import router as plans_router
 from hopnhat.apps.territory.api import public_router as territory_public_router
 from hopnhat.apps.territory.api import router as territory_router
+from hopnhat.apps.workplan.api import directives_router, reports_router, tasks_router
 from hopnhat.common.api import error_body
 from hopnhat.common.errors import ConflictError, DomainError
 
@@ -38,13 +43,24 @@ api.add_router("/organisations", directory_router)
 api.add_router("/jobs", jobs_router)
 api.add_router("/audit", audit_router)
 api.add_router("/units", territory_router)
+api.add_router("/layers", layers_router)
 api.add_router("/", territory_public_router)
+api.add_router("/crosswalk", crosswalk_router)
+api.add_router("/address", address_router)
+api.add_router("/directives", directives_router)
+api.add_router("/tasks", tasks_router)
+api.add_router("/reports", reports_router)
+api.add_router("/plans", plans_router)
 
 
 def _field_errors(errors: list[dict[str, Any]]) -> dict[str, list[str]]:
     fields: dict[str, list[str]] = {}
     for error in errors:
-        location = [str(part) for part in error.get("loc", []) if part not in ("body", "query", "path", "payload")]
+        location = [
+            str(part)
+            for part in error.get("loc", [])
+            if part not in ("body", "query", "path", "payload")
+        ]
         fields.setdefault(".".join(location) or "__all__", []).append(str(error.get("msg", "")))
     return fields
 
@@ -64,7 +80,9 @@ def on_conflict(request: HttpRequest, exc: ConflictError) -> HttpResponse:
 
 @api.exception_handler(DomainError)
 def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return api.create_response(request, error_body(exc.code, exc.message, exc.fields), status=exc.status)
+    return api.create_response(
+        request, error_body(exc.code, exc.message, exc.fields), status=exc.status
+    )
 
 
 @api.exception_handler(AuthenticationError)

@@ -17,7 +17,12 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
 def env_bool(name: str, default: bool = False) -> bool:
-    return os.environ.get(name, "1" if default else "0").strip().lower() in {"1", "true", "yes", "on"}
+    return os.environ.get(name, "1" if default else "0").strip().lower() in {
+        "1",
+        "true",
+        "yes",
+        "on",
+    }
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -60,6 +65,11 @@ INSTALLED_APPS = [
     "hopnhat.apps.audit",
     "hopnhat.apps.jobs",
     "hopnhat.apps.territory",
+    "hopnhat.apps.crosswalk",
+    "hopnhat.apps.layers",
+    "hopnhat.apps.address",
+    "hopnhat.apps.plans",
+    "hopnhat.apps.workplan",
     "hopnhat.apps.core",
 ]
 
@@ -168,6 +178,21 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Extra origins allowed for map tiles (an optional tile server); everything else is self-only.
 CSP_IMG_EXTRA = env_list("CSP_IMG_EXTRA")
+# Optional base tiles for the maps ("https://{s}.tile.example.org/{z}/{x}/{y}.png"). Empty: the
+# maps draw the units alone and work offline. The tile server's origin is allowed for images.
+TILE_URL = os.environ.get("TILE_URL", "").strip()
+TILE_ATTRIBUTION = os.environ.get("TILE_ATTRIBUTION", "").strip()
+
+
+def tile_origin(url: str) -> str:
+    """The CSP source of a tile URL: "https://{s}.tile.example.org/…" -> "https://*.tile.example.org"."""
+    scheme, _sep, rest = url.partition("://")
+    host = rest.split("/", 1)[0].replace("{s}", "*")
+    return f"{scheme}://{host}" if scheme in {"http", "https"} and host else ""
+
+
+if TILE_URL and (origin := tile_origin(TILE_URL)) and origin not in CSP_IMG_EXTRA:
+    CSP_IMG_EXTRA.append(origin)
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
@@ -187,6 +212,8 @@ TASKS = {
 WORKER_HEARTBEAT_SECONDS = float(os.environ.get("WORKER_HEARTBEAT_SECONDS", "5"))
 WORKER_DEAD_AFTER_SECONDS = float(os.environ.get("WORKER_DEAD_AFTER_SECONDS", "30"))
 JOB_MAX_ATTEMPTS = int(os.environ.get("JOB_MAX_ATTEMPTS", "2"))
+# Work plan: pin "today" (YYYY-MM-DD) for a demo or training session; empty means the real date.
+WORKPLAN_TODAY = os.environ.get("WORKPLAN_TODAY", "").strip()
 
 LOGGING = {
     "version": 1,

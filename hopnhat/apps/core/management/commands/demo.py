@@ -8,7 +8,9 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from hopnhat.apps.directory.demo import DEMO_USERS
 from hopnhat.apps.directory.importers import load_demo_directory
+from hopnhat.apps.plans.registry import load_enacted_plan
 from hopnhat.apps.territory.actions import load_territory
+from hopnhat.apps.workplan.demo import load_demo_workplan
 
 DEFAULT_DEMO_PASSWORD = "hopnhat-demo"
 
@@ -34,11 +36,20 @@ class Command(BaseCommand):
             f"Territory: {territory['units']} units ({territory['units_created']} new), "
             f"{territory['events']} change events, {territory['edges']} lineage edges."
         )
+        enacted = load_enacted_plan(actor=None)
+        self.stdout.write(f"Plans: the enacted plan {enacted.name!r} (id {enacted.pk}).")
+        workplan = load_demo_workplan()
+        self.stdout.write(
+            f"Work plan: {workplan['directives']} directive and {workplan['tasks']} tasks loaded "
+            "(progress as of 20/06/2025: open /workplan/?as_of=2025-06-20)."
+        )
         self.stdout.write(self.logins_table(password))
 
     @staticmethod
     def logins_table(password: str) -> str:
         lines = ["", f"Demo logins (password for all: {password}):"]
         for user in DEMO_USERS:
-            lines.append(f"  {user.username:<22} {user.role:<12} {user.organisation:<10} {user.full_name}")
+            lines.append(
+                f"  {user.username:<22} {user.role:<12} {user.organisation:<10} {user.full_name}"
+            )
         return "\n".join(lines)

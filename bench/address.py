@@ -1,0 +1,185 @@
+"""hopnhat's address conversion against `vietnamadminunits` (its 2025 converter), same inputs,
+one run, one core.
+
+Run: .venv/bin/python bench/address.py [--per-province 45] [--bulk 1000000]
+(`pip install vietnamadminunits` into the virtualenv first; it is not a project dependency.)
+
+The labelled set comes from bench/address_eval.py (the official NSO table only). Scoring:
+- undivided rows: exact when the tool answers the expected new code (hopnhat: converted);
+- divided rows: correct when the tool returns the full candidate set (hopnhat: ambiguous with
+  exactly the NSO set); a "silent single answer" is one code given as the answer;
+- negative rows: flagged when the tool gives no new commune (hopnhat: not_found or invalid).
+The peer's geocoder (geopy Nominatim, used for divided communes with a street) is switched off:
+the bench runs offline, so the peer falls back to its default ward, as it does when geocoding
+fails.
+Uses a throw-away SQLite database under HOPNHAT_VAR_DIR (never the working one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime
+import os
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("HOPNHAT_VAR_DIR", tempfile.mkdtemp(prefix="hopnhat-bench-"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hopnhat.config.settings")
+os.environ["DATABASE_URL"] = f"sqlite:///{os.environ['HOPNHAT_VAR_DIR']}/bench-address.sqlite3"
+
+import django
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+
+from bench.address_eval import generate  # noqa: E402
+from hopnhat.apps.address import engine_io  # noqa: E402
+from hopnhat.apps.address.actions import convert_file  # noqa: E402
+from hopnhat.apps.territory.actions import load_territory  # noqa: E402
+from hopnhat.apps.territory.models import Unit  # noqa: E402
+from hopnhat.engine.address import AMBIGUOUS, INVALID, NOT_FOUND, convert  # noqa: E402
+
+ON = datetime.date(2025, 7, 1)
+
+
+class NoMemo(dict):
+    """A memo that never keeps anything: every address is read from scratch."""
+
+    def __setitem__(self, key, value):  # type: ignore[no-untyped-def]
+        pass
+
+
+def registry() -> None:
+    call_command("migrate", interactive=False, verbosity=0)
+    if not Unit.objects.exists():
+        load_territory(actor=None)
+
+
+def run_hopnhat(rows, *, memo: bool):  # type: ignore[no-untyped-def]
+    index = engine_io.index_on(ON)
+    index.memo = {} if memo else NoMemo()
+    index.above = {} if memo else NoMemo()
+    started = time.perf_counter()
+    answers = [convert(row["address"], index) for row in rows]
+    seconds = time.perf_counter() - started
+    scored = []
+    for answer in answers:
+        codes = {c.code for c in answer.candidates}
+        single = answer.new_ward_code if answer.status in ("converted", "unchanged") else None
+        scored.append(
+            (
+                single,
+                codes if answer.status == AMBIGUOUS else set(),
+                answer.status in (NOT_FOUND, INVALID),
+            )
+        )
+    return scored, seconds
+
+
+def run_peer(rows):  # type: ignore[no-untyped-def]
+    import vietnamadminunits.converter.converter_2025 as peer
+    from vietnamadminunits import convert_address
+
+    peer.get_geo_location = lambda address: None  # offline: no geocoder
+    started = time.perf_counter()
+    scored = []
+    for row in rows:
+        try:
+            unit = convert_address(row["address"])
+            code = unit.ward_code
+        except Exception:
+            code = None
+        scored.append((code, set(), code is None))
+    return scored, time.perf_counter() - started
+
+
+def score(rows, answers) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    single = divided = negative = exact = full_set = silent = flagged = 0
+    misses: Counter[str] = Counter()
+    for row, (code, candidates, is_flagged) in zip(rows, answers, strict=True):
+        expected = set(row["expected"].split("|")) if row["expected"] else set()
+        if row["kind"] == "single":
+            single += 1
+            exact += code in expected
+            if code not in expected:
+                misses[row["variant"]] += 1
+        elif row["kind"] == "divided":
+            divided += 1
+            full_set += candidates == expected
+            silent += code is not None
+        else:
+            negative += 1
+            flagged += is_flagged
+    return {
+        "exact": exact / single, "full_set": full_set / divided, "silent": silent,
+        "flagged": flagged / negative, "single": single, "divided": divided,
+        "negative": negative, "misses": dict(misses),
+    }  # fmt: skip
+
+
+def bulk(rows, count: int) -> None:  # type: ignore[no-untyped-def]
+    folder = Path(os.environ["HOPNHAT_VAR_DIR"])
+    source, out = folder / "bulk.csv", folder / "bulk-out.csv"
+    with open(source, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "dia_chi"])
+        for i in range(count):
+            # A register: each row its own house number, the units repeating as they do.
+            writer.writerow([i, f"số {i % 997 + 1}, {rows[i % len(rows)]['address']}"])
+    engine_io.clear_cache()
+    started = time.perf_counter()
+    summary = convert_file(source=source, out=out, columns=["dia_chi"], on=ON)
+    seconds = time.perf_counter() - started
+    print(
+        f"bulk path (actions.convert_file, CSV in -> CSV out, gazetteer build included): "
+        f"{summary.rows:,} rows in {seconds:.1f} s = {summary.rows / seconds:,.0f} rows/s "
+        f"(goal < 120 s) {dict(summary.by_status)}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--per-province", type=int, default=45)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--bulk", type=int, default=0, help="also time N rows through the bulk path"
+    )
+    args = parser.parse_args()
+    registry()
+    rows = generate(args.per_province, args.seed)
+    print(
+        f"{len(rows)} rows from the NSO table, {len({r['old_province_code'] for r in rows})} old provinces"
+    )
+    results = {
+        "hopnhat (no caches: every row read from scratch)": run_hopnhat(rows, memo=False),
+        "hopnhat (as shipped: caches by the last address parts, emptied first)": run_hopnhat(
+            rows, memo=True
+        ),
+        "vietnamadminunits 1.0.4": run_peer(rows),
+    }
+    peer_rate = len(rows) / results["vietnamadminunits 1.0.4"][1]
+    for name, (answers, seconds) in results.items():
+        s = score(rows, answers)
+        rate = len(rows) / seconds
+        print(
+            f"\n{name}\n"
+            f"  rows/s (one core):            {rate:,.0f}  ({seconds / len(rows) * 1e6:.0f} µs/row; "
+            f"{rate / peer_rate:.1f}x vietnamadminunits)\n"
+            f"  undivided exact:              {s['exact']:.2%} of {s['single']}  (goal >= 99.8%)\n"
+            f"  divided, full candidate set:  {s['full_set']:.2%} of {s['divided']}  (goal 100%)\n"
+            f"  divided, silent single answer: {s['silent']}  (goal 0)\n"
+            f"  negatives flagged:            {s['flagged']:.2%} of {s['negative']}  (goal >= 97%)\n"
+            f"  undivided misses by variant:  {s['misses']}"
+        )
+    if args.bulk:
+        bulk(rows, args.bulk)
+
+
+if __name__ == "__main__":
+    main()

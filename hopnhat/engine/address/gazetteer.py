@@ -1,0 +1,239 @@
+"""What conversion needs to know, as plain data, and its in-memory indexes.
+
+A gazetteer holds two kinds of unit: those valid on the conversion date ("current") and those
+that ended before it ("old"), each with its parent. Each old commune-level unit lists the
+current units that carry its territory (whole or part), with the resolution's wording and
+legal basis. Codes are reused across vintages, so units are told apart by `key`, not `code`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from hopnhat.engine.address.text import (
+    COMMUNE_TYPES,
+    DISTRICT_TYPES,
+    PROVINCE_ALIASES,
+    PROVINCE_TYPES,
+    fold_name,
+)
+
+PROVINCE, DISTRICT, COMMUNE = "province", "district", "commune"
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """One administrative unit of either vintage."""
+
+    key: int | str  # unique across vintages
+    code: str
+    level: str  # province, district or commune (communeless districts: commune tier, below)
+    unit_type: str  # the registry's type: tinh, thanh_pho_tw, quan, huyen, …, phuong, xa, …
+    name: str  # without its type: "Trần Hưng Đạo", "4"
+    full_name: str  # "Phường Trần Hưng Đạo"
+    parent: int | str | None
+    current: bool  # valid on the conversion date (else: ended before it)
+    # Districts without communes (Bạch Long Vĩ, Côn Đảo…) stand at the commune tier too.
+    commune_tier: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Successor:
+    key: int | str  # a current commune-tier unit
+    whole: bool
+    wording: str = ""  # the resolution's wording: "Nhập một phần diện tích"
+    legal_basis: str = ""  # "1669/NQ-UBTVQH15, khoản 5 Điều 1"
+
+
+@dataclass(frozen=True, slots=True)
+class SubUnit:
+    """A thôn, tổ dân phố or street of an old commune, and the current unit it now lies in."""
+
+    old_key: int | str
+    name: str
+    new_key: int | str
+
+
+@dataclass
+class Gazetteer:
+    places: Iterable[Place]
+    successors: Mapping[Any, Iterable[Successor]]  # old commune-tier key -> its successors
+    sub_units: Iterable[SubUnit] = ()
+    # Current unit key -> its polygon (shapely), where known; may load lazily.
+    polygons: Mapping[Any, Any] = field(default_factory=dict)
+
+
+NameIndex = dict[str, list[Place]]
+
+
+@dataclass
+class Index:
+    """Dicts keyed by folded names, per parent, built once per gazetteer."""
+
+    by_key: dict[Any, Place]
+    provinces: NameIndex  # both vintages, with the common aliases (HCM, Sài Gòn…)
+    districts: NameIndex  # nationwide
+    communes: NameIndex  # nationwide, the commune tier of both vintages
+    children: dict[Any, NameIndex]  # district key -> its commune-tier units by name
+    # Province key -> the districts / commune-tier units an address naming it may name: its
+    # own, and for a current province those of the old provinces that went into it.
+    scope_districts: dict[Any, NameIndex]
+    scope_communes: dict[Any, NameIndex]
+    province_of: dict[Any, Place]
+    successors: dict[Any, tuple[Successor, ...]]
+    sub_units: dict[Any, list[tuple[tuple[str, ...], Any]]]  # old key -> (name words, new key)
+    polygons: Mapping[Any, Any]
+    # Level -> every name and its one-character deletions -> the names (typo look-up).
+    deletions: dict[str, dict[str, set[str]]]
+    longest: dict[str, int]  # level -> the most words in a name (+1 for a glued name)
+    # Current province key -> the old provinces that went into it.
+    absorbed: dict[Any, frozenset[Any]] = field(default_factory=dict)
+    # Unit key -> its name as written inside an address ("phường Hải Dương").
+    forms: dict[Any, str] = field(default_factory=dict)
+    # Province and district readings by the last two parts (matching._units_above).
+    above: dict[Any, Any] = field(default_factory=dict)
+    # Readings by the last parts of an address (matching.read), cleared when full.
+    memo: dict[Any, Any] = field(default_factory=dict)
+
+
+def build_index(gazetteer: Gazetteer) -> Index:
+    places = list(gazetteer.places)
+    by_key = {place.key: place for place in places}
+    provinces: NameIndex = defaultdict(list)
+    districts: NameIndex = defaultdict(list)
+    communes: NameIndex = defaultdict(list)
+    children: dict[Any, NameIndex] = defaultdict(lambda: defaultdict(list))
+    own_districts: dict[Any, list[tuple[str, Place]]] = defaultdict(list)
+    own_communes: dict[Any, list[tuple[str, Place]]] = defaultdict(list)
+    province_of: dict[Any, Place] = {}
+    longest = {PROVINCE: 1, DISTRICT: 1, COMMUNE: 1}
+    for place in places:
+        name = fold_name(place.name)
+        level = COMMUNE if place.commune_tier else place.level
+        longest[level] = max(longest[level], len(name.split()))
+        longest[place.level] = max(longest[place.level], len(name.split()))
+        root = _root(place, by_key)
+        province_of[place.key] = root
+        if place.level == PROVINCE:
+            provinces[name].append(place)
+            continue
+        if place.level == DISTRICT:
+            districts[name].append(place)
+            own_districts[root.key].append((name, place))
+        if place.level == COMMUNE or place.commune_tier:
+            communes[name].append(place)
+            own_communes[root.key].append((name, place))
+            parent = by_key.get(place.parent) if place.parent is not None else None
+            if parent is not None and parent.level == DISTRICT:
+                children[parent.key][name].append(place)
+    for alias, official in PROVINCE_ALIASES.items():
+        for place in provinces.get(official, []):
+            if place not in provinces[alias]:
+                provinces[alias].append(place)
+                longest[PROVINCE] = max(longest[PROVINCE], len(alias.split()))
+    successors = {key: tuple(found) for key, found in gazetteer.successors.items()}
+    went_to = _current_provinces(places, successors, province_of)
+    return Index(
+        by_key=by_key,
+        provinces=dict(provinces),
+        districts=dict(districts),
+        communes=dict(communes),
+        children={key: dict(names) for key, names in children.items()},
+        scope_districts=_scopes(places, own_districts, went_to),
+        scope_communes=_scopes(places, own_communes, went_to),
+        province_of=province_of,
+        successors=successors,
+        sub_units=_sub_unit_index(gazetteer.sub_units),
+        polygons=gazetteer.polygons,
+        deletions={
+            PROVINCE: _deletions(provinces),
+            DISTRICT: _deletions(districts),
+            COMMUNE: _deletions(communes),
+        },
+        longest={level: longest[level] + 1 for level in (PROVINCE, DISTRICT, COMMUNE)},
+        absorbed=_absorbed(went_to),
+        forms={place.key: official_form(place) for place in places},
+    )
+
+
+def _absorbed(went_to: dict[Any, set[Any]]) -> dict[Any, frozenset[Any]]:
+    found: dict[Any, set[Any]] = defaultdict(set)
+    for old, currents in went_to.items():
+        for current in currents:
+            found[current].add(old)
+    return {key: frozenset(values) for key, values in found.items()}
+
+
+def official_form(place: Place) -> str:
+    """'Phường Hải Dương' -> 'phường Hải Dương': the type in lower case inside an address."""
+    full = place.full_name
+    if place.name and full.endswith(place.name):
+        kind = full[: len(full) - len(place.name)].strip()
+        return f"{kind.lower()} {place.name}" if kind else place.name
+    return full
+
+
+def _root(place: Place, by_key: dict[Any, Place]) -> Place:
+    current = place
+    while current.parent is not None and current.parent in by_key:
+        current = by_key[current.parent]
+    return current
+
+
+def _current_provinces(
+    places: list[Place],
+    successors: dict[Any, tuple[Successor, ...]],
+    province_of: dict[Any, Place],
+) -> dict[Any, set[Any]]:
+    """Old province key -> the current provinces its communes went to."""
+    found: dict[Any, set[Any]] = defaultdict(set)
+    for place in places:
+        if place.current:
+            continue
+        for successor in successors.get(place.key, ()):
+            target = province_of.get(successor.key)
+            if target is not None:
+                found[province_of[place.key].key].add(target.key)
+    return found
+
+
+def _scopes(
+    places: list[Place],
+    own: dict[Any, list[tuple[str, Place]]],
+    went_to: dict[Any, set[Any]],
+) -> dict[Any, NameIndex]:
+    scopes: dict[Any, NameIndex] = defaultdict(lambda: defaultdict(list))
+    for place in places:
+        if place.level != PROVINCE:
+            continue
+        for name, unit in own.get(place.key, ()):
+            scopes[place.key][name].append(unit)
+        for current in went_to.get(place.key, ()):
+            for name, unit in own.get(place.key, ()):
+                scopes[current][name].append(unit)
+    return {key: dict(names) for key, names in scopes.items()}
+
+
+def _deletions(names: NameIndex) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = defaultdict(set)
+    for name in names:
+        found[name].add(name)
+        for i in range(len(name)):
+            found[name[:i] + name[i + 1 :]].add(name)
+    return dict(found)
+
+
+def _sub_unit_index(sub_units: Iterable[SubUnit]) -> dict[Any, list[tuple[tuple[str, ...], Any]]]:
+    index: dict[Any, list[tuple[tuple[str, ...], Any]]] = defaultdict(list)
+    for sub_unit in sub_units:
+        words = tuple(fold_name(sub_unit.name).split())
+        if words:
+            index[sub_unit.old_key].append((words, sub_unit.new_key))
+    return dict(index)
+
+
+def level_types(level: str) -> frozenset[str]:
+    return {PROVINCE: PROVINCE_TYPES, DISTRICT: DISTRICT_TYPES, COMMUNE: COMMUNE_TYPES}[level]

@@ -1,0 +1,162 @@
+"""Address text -> folded tokens with their positions in the original text.
+
+Folding (lower case, no diacritics, đ -> d) is for matching only: every piece of output is cut
+from the NFC original, so the diacritics the user typed are kept.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+
+def _fold_table() -> dict[int, str]:
+    # One character in, one character out, so offsets in the folded text are offsets in the
+    # original: the street part is cut from the original with them.
+    table: dict[int, str] = {ord("đ"): "d", ord("Đ"): "d"}
+    for codepoint in range(0xC0, 0x1F00):
+        char = chr(codepoint)
+        base = "".join(
+            c for c in unicodedata.normalize("NFD", char) if unicodedata.category(c) != "Mn"
+        ).lower()
+        if len(base) == 1 and base.isascii() and base != char:
+            table[codepoint] = base
+    return table
+
+
+_FOLD = _fold_table()
+
+
+def fold_text(text: str) -> str:
+    """NFC text -> lower case without diacritics, character for character."""
+    return text.translate(_FOLD).lower()
+
+
+def fold_name(text: str) -> str:
+    """A unit or sub-unit name -> its matching key: folded words joined by one space."""
+    words = _WORD.findall(fold_text(unicodedata.normalize("NFC", text)))
+    return " ".join(_number(w) for w in words)
+
+
+# Letters and digits make words ("P4" gives "p" and "4"); commas, semicolons, pipes and line
+# breaks separate the parts of an address. A hyphen does not: "Bà Rịa - Vũng Tàu" is one name.
+_WORD = re.compile(r"[a-z]+|[0-9]+")
+
+
+def _number(word: str) -> str:
+    # "Phường 04" is "Phường 4".
+    return word.lstrip("0") or "0" if word.isdigit() else word
+
+
+_SEPARATOR = re.compile(r"[,;|\n\r\t]")
+
+
+@dataclass(slots=True)
+class Tokens:
+    text: str  # the NFC original
+    folded: str
+    words: list[str]
+    # breaks: i is in it when a separator stands between words[i-1] and words[i] (and 0, n).
+    breaks: set[int]
+    _spans: list[tuple[int, int]] | None = None
+
+    def offset(self, word: int) -> int:
+        """Where the word starts in the original text."""
+        return self.span(word, word + 1)[0]
+
+    def span(self, first: int, end: int) -> tuple[int, int]:
+        """Where words[first:end] lie in the original text."""
+        if self._spans is None:
+            self._spans = [m.span() for m in _WORD.finditer(self.folded)]
+        size = len(self.text)
+        start = self._spans[first][0] if first < len(self._spans) else size
+        stop = self._spans[end - 1][1] if 0 < end <= len(self._spans) else size
+        return start, stop
+
+
+def tokenise(text: str) -> Tokens:
+    text = unicodedata.normalize("NFC", text)
+    folded = text.translate(_FOLD).lower()
+    words: list[str] = []
+    breaks = {0}
+    for part in _SEPARATOR.split(folded):
+        found = _WORD.findall(part)
+        if found:
+            words.extend(found)
+            breaks.add(len(words))
+    if any(w[0] == "0" for w in words):
+        words = [_number(w) for w in words]
+    return Tokens(text, folded, words, breaks)
+
+
+# Old-style tone placement ("Hoà", "Thuỷ") against the modern one ("Hòa", "Thủy").
+# Only open syllables move their mark ("hoà" -> "hòa"; "hoành", "huỳnh" keep it), and "quý"
+# keeps it on the y: after q the u is part of the consonant.
+_OLD_STYLE = re.compile(r"o([àáảãạ])(?!\w)|(?<!q)u([ỳýỷỹỵ])(?!\w)")
+_MOVED = {
+    **dict(zip("àáảãạ", ("òa", "óa", "ỏa", "õa", "ọa"), strict=True)),
+    **dict(zip("ỳýỷỹỵ", ("ùy", "úy", "ủy", "ũy", "ụy"), strict=True)),
+}
+
+
+def modern_tones(text: str) -> str:
+    return _OLD_STYLE.sub(lambda m: _MOVED[m[1] or m[2]], text)
+
+
+# Unit types ------------------------------------------------------------------------------
+
+# The type strings of the registry (territory UnitType values).
+PROVINCE_TYPES = frozenset({"tinh", "thanh_pho_tw"})
+DISTRICT_TYPES = frozenset(
+    {"quan", "huyen", "thi_xa", "thanh_pho_thuoc_tinh", "thanh_pho_thuoc_tp"}
+)
+COMMUNE_TYPES = frozenset({"phuong", "xa", "thi_tran", "dac_khu"})
+
+_CITY = frozenset({"thanh_pho_tw", "thanh_pho_thuoc_tinh", "thanh_pho_thuoc_tp"})
+
+# Type words as written in addresses, full and abbreviated (P., F. for phường in Hồ Chí Minh
+# City, X., TT., Q., H., TX., TP./Tp, T. for tỉnh), folded -> the unit types they name.
+TYPE_WORDS: dict[str, frozenset[str]] = {
+    "phuong": frozenset({"phuong"}),
+    "p": frozenset({"phuong"}),
+    "f": frozenset({"phuong"}),
+    "xa": frozenset({"xa"}),
+    "x": frozenset({"xa"}),
+    "thi tran": frozenset({"thi_tran"}),
+    "tt": frozenset({"thi_tran"}),
+    "dac khu": frozenset({"dac_khu"}),
+    "dk": frozenset({"dac_khu"}),
+    "quan": frozenset({"quan"}),
+    "q": frozenset({"quan"}),
+    "huyen": frozenset({"huyen"}),
+    "h": frozenset({"huyen"}),
+    "thi xa": frozenset({"thi_xa"}),
+    "tx": frozenset({"thi_xa"}),
+    "thanh pho": _CITY,
+    "tp": _CITY,
+    "thanh pho truc thuoc trung uong": frozenset({"thanh_pho_tw"}),
+    "tinh": frozenset({"tinh"}),
+    "t": frozenset({"tinh"}),
+}
+TYPE_WORD_MAX = max(len(key.split()) for key in TYPE_WORDS)
+
+# Province names people write in place of the official one (folded) -> the official (folded).
+PROVINCE_ALIASES: dict[str, str] = {
+    "hcm": "ho chi minh",
+    "tphcm": "ho chi minh",
+    "sai gon": "ho chi minh",
+    "saigon": "ho chi minh",
+    "sg": "ho chi minh",
+    "hn": "ha noi",
+    "hp": "hai phong",
+    "dn": "da nang",
+    "brvt": "ba ria vung tau",
+    "ba ria": "ba ria vung tau",
+    "vung tau": "ba ria vung tau",
+    "tt hue": "thua thien hue",
+    "hue": "thua thien hue",
+}
+
+# Trailing words naming the country.
+COUNTRY = frozenset({("viet", "nam"), ("vietnam",), ("vn",)})
