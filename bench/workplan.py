@@ -53,7 +53,9 @@ def seed(tasks: int, orgs: int, seed: int) -> None:
     Directive.objects.all().delete()
     Membership.objects.all().delete()
     User.objects.filter(username__startswith="bench-").delete()
-    Organisation.objects.filter(code__startswith="B").delete()
+    # Children first: the parent link is protected.
+    Organisation.objects.filter(code__startswith="B.").delete()
+    Organisation.objects.filter(code="B").delete()
     root = Organisation.objects.create(code="B", name="Tỉnh Bench", kind="locality")
     root.path = f"/{root.pk}/"
     root.save(update_fields=["path"])

@@ -187,6 +187,8 @@ def enact(
     legal_basis: str,
     legal_title: str = "",
     signed_on: datetime.date | None = None,
+    issuer: str = "",
+    clause: str = "",
 ) -> dict[str, int]:
     """An approved plan becomes lineage in the registry from the effective date.
 
@@ -220,7 +222,7 @@ def enact(
             number=legal_basis,
             defaults={
                 "title": legal_title or plan.name,
-                "issuer": "Ủy ban Thường vụ Quốc hội",
+                "issuer": issuer.strip() or "Ủy ban Thường vụ Quốc hội",
                 "signed_on": signed_on or effective_date,
             },
         )
@@ -277,6 +279,7 @@ def enact(
                 level=Level.COMMUNE,
                 effective_on=effective_date,
                 legal_document=document,
+                clause=clause.strip()[:60],
                 note=f"plan {plan.pk} v{plan.version}: {plan.name}"[:300],
             )
             LineageEdge.objects.bulk_create(
@@ -308,6 +311,7 @@ def enact(
                 "status": [PlanStatus.APPROVED, PlanStatus.ENACTED],
                 "effective_date": effective_date,
                 "legal_basis": legal_basis,
+                "clause": clause.strip(),
                 **counts,
             },
         )
