@@ -18,7 +18,9 @@ from hopnhat.engine.address.text import (
     DISTRICT_TYPES,
     PROVINCE_ALIASES,
     PROVINCE_TYPES,
+    TYPE_WORDS,
     fold_name,
+    type_word_before,
 )
 
 PROVINCE, DISTRICT, COMMUNE = "province", "district", "commune"
@@ -93,10 +95,18 @@ class Index:
     absorbed: dict[Any, frozenset[Any]] = field(default_factory=dict)
     # Unit key -> its name as written inside an address ("phường Hải Dương").
     forms: dict[Any, str] = field(default_factory=dict)
-    # Province and district readings by the last two parts (matching._units_above).
-    above: dict[Any, Any] = field(default_factory=dict)
-    # Readings by the last parts of an address (matching.read), cleared when full.
-    memo: dict[Any, Any] = field(default_factory=dict)
+    # Province and district readings by the last two parts (matching._units_above); None
+    # (the default): not cached, the districts of a province are looked up only when needed.
+    above: dict[Any, Any] | None = None
+    # Readings by the last parts of an address (matching.read), cleared when full; None: no
+    # cache.
+    memo: dict[Any, Any] | None = field(default_factory=dict)
+    # Province key -> the keys of the districts in its scope (scope_districts).
+    scope_district_keys: dict[Any, frozenset[Any]] = field(default_factory=dict)
+    span_max: int = 0  # the most words a name of any level may span (max of longest)
+    # Level -> a whole part of an address written "type word + name" -> (the types the word
+    # names, its length in words, the name): the fast path of matching.read.
+    typed_parts: dict[str, dict[str, tuple[frozenset[str], int, str]]] = field(default_factory=dict)
 
 
 def build_index(gazetteer: Gazetteer) -> Index:
@@ -136,13 +146,15 @@ def build_index(gazetteer: Gazetteer) -> Index:
                 longest[PROVINCE] = max(longest[PROVINCE], len(alias.split()))
     successors = {key: tuple(found) for key, found in gazetteer.successors.items()}
     went_to = _current_provinces(places, successors, province_of)
+    scope_districts = _scopes(places, own_districts, went_to)
+    spans = {level: longest[level] + 1 for level in (PROVINCE, DISTRICT, COMMUNE)}
     return Index(
         by_key=by_key,
         provinces=dict(provinces),
         districts=dict(districts),
         communes=dict(communes),
         children={key: dict(names) for key, names in children.items()},
-        scope_districts=_scopes(places, own_districts, went_to),
+        scope_districts=scope_districts,
         scope_communes=_scopes(places, own_communes, went_to),
         province_of=province_of,
         successors=successors,
@@ -153,10 +165,49 @@ def build_index(gazetteer: Gazetteer) -> Index:
             DISTRICT: _deletions(districts),
             COMMUNE: _deletions(communes),
         },
-        longest={level: longest[level] + 1 for level in (PROVINCE, DISTRICT, COMMUNE)},
+        longest=spans,
         absorbed=_absorbed(went_to),
         forms={place.key: official_form(place) for place in places},
+        scope_district_keys={
+            key: frozenset(place.key for found in names.values() for place in found)
+            for key, names in scope_districts.items()
+        },
+        span_max=max(spans.values()),
+        typed_parts={
+            PROVINCE: _typed_parts(provinces, PROVINCE_TYPES),
+            DISTRICT: _typed_parts(districts, DISTRICT_TYPES),
+            COMMUNE: _typed_parts(communes, COMMUNE_TYPES),
+        },
     )
+
+
+def _typed_parts(
+    names: NameIndex, level_types: frozenset[str]
+) -> dict[str, tuple[frozenset[str], int, str]]:
+    """Every "type word + name" a part of an address may be at a level, when its only typed
+    reading is the whole part (no other type word inside it that could open a shorter name),
+    with a type word that fits a unit of that name."""
+    found: dict[str, tuple[frozenset[str], int, str]] = {}
+    for word, types in TYPE_WORDS.items():
+        if not types & level_types:
+            continue
+        size = len(word.split())
+        for name, places in names.items():
+            if not any(place.unit_type in types for place in places):
+                continue
+            part = f"{word} {name}"
+            words = part.split()
+            ends = {0, len(words)}
+            if type_word_before(words, ends, size) != (types, 0):
+                continue
+            if any(
+                type_word_before(words, ends, start)[0] is not None
+                for start in range(1, len(words))
+                if start != size
+            ):
+                continue
+            found[part] = (types, size, name)
+    return found
 
 
 def _absorbed(went_to: dict[Any, set[Any]]) -> dict[Any, frozenset[Any]]:
@@ -218,12 +269,20 @@ def _scopes(
 
 
 def _deletions(names: NameIndex) -> dict[str, set[str]]:
+    """Every name long enough to be guessed from a typo and its one-character deletions ->
+    the names (matching._near)."""
     found: dict[str, set[str]] = defaultdict(set)
     for name in names:
+        if len(name) < FUZZY_MIN_LENGTH:
+            continue
         found[name].add(name)
         for i in range(len(name)):
             found[name[:i] + name[i + 1 :]].add(name)
     return dict(found)
+
+
+# Shorter names are too close to each other to guess a typo (matching).
+FUZZY_MIN_LENGTH = 6
 
 
 def _sub_unit_index(sub_units: Iterable[SubUnit]) -> dict[Any, list[tuple[tuple[str, ...], Any]]]:

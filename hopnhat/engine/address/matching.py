@@ -11,10 +11,18 @@ name that fits several units is never decided silently.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
-from hopnhat.engine.address.gazetteer import COMMUNE, DISTRICT, PROVINCE, Index, NameIndex, Place
+from hopnhat.engine.address.gazetteer import (
+    COMMUNE,
+    DISTRICT,
+    FUZZY_MIN_LENGTH,
+    PROVINCE,
+    Index,
+    NameIndex,
+    Place,
+)
 from hopnhat.engine.address.text import (
     COMMUNE_TYPES,
     COUNTRY,
@@ -24,6 +32,7 @@ from hopnhat.engine.address.text import (
     Tokens,
     fold_name,
     modern_tones,
+    type_word_before,
 )
 
 # Scores: a level found, a fitting type word, and what lowers trust in a span.
@@ -32,7 +41,6 @@ TYPE_FITS = 2
 TYPE_CLASHES = -5
 PER_EDIT = -2
 GLUED = -2  # an untyped span that does not start a part of the address
-FUZZY_MIN_LENGTH = 6  # shorter names are too close to each other to guess a typo
 # The types a type word may name at each level without naming another level (a communeless
 # district read at the commune tier fits its own type, "Huyện Bạch Long Vĩ").
 LEVEL_TYPES = {PROVINCE: PROVINCE_TYPES, DISTRICT: DISTRICT_TYPES, COMMUNE: COMMUNE_TYPES}
@@ -105,23 +113,31 @@ def read(tokens: Tokens, index: Index) -> tuple[list[Reading], Reading | None, i
     words = tokens.words[base:end]
     breaks = {b - base for b in tokens.breaks if base <= b <= end} | {len(words)}
     # Keyed by the text as typed (marks included): marks tell near names apart.
+    memo = index.memo
+    if memo is None:  # no cache: every address read from scratch
+        fresh = _read(Tokens(tokens.text[cut:], tokens.folded[cut:], words, breaks), index)
+        return fresh[0], fresh[1], base
     key = (tokens.text[cut:].lower(), " ".join(words), tuple(sorted(breaks)))
-    found = index.memo.get(key)
+    found = memo.get(key)
     if found is None:
-        if len(index.memo) >= MEMO_LIMIT:
-            index.memo.clear()
+        if len(memo) >= MEMO_LIMIT:
+            memo.clear()
         part = Tokens(tokens.text[cut:], tokens.folded[cut:], words, breaks)
         found = _read(part, index)
-        index.memo[key] = found
+        memo[key] = found
     return found[0], found[1], base
 
 
 def _read(tokens: Tokens, index: Index) -> tuple[list[Reading], Reading | None]:
+    fast = _typed_tail(tokens, index)
+    if fast:
+        return fast, None
     end = len(tokens.words)
     readings: list[Reading] = []
     partial: Reading | None = None
     # Cheapest first: exact names; then impossible combinations, which can only win over a
-    # weak reading; then names one typo away.
+    # weak reading; then names one typo away. The stages share the names looked up
+    # (tokens.found): each later stage only adds what the earlier ones did not look for.
     for fuzzy, conflicts in ((False, False), (False, True), (True, True)):
         readings, partial = _search(tokens, index, end, fuzzy=fuzzy, conflicts=conflicts)
         best = max((r.score for r in readings if not r.conflict), default=-1)
@@ -140,20 +156,100 @@ def _read(tokens: Tokens, index: Index) -> tuple[list[Reading], Reading | None]:
     return [r for r in valid if r.score == best_valid], partial
 
 
+def _typed_tail(tokens: Tokens, index: Index) -> list[Reading]:
+    """The fast path: commune, district and province in three parts, each written "type word +
+    name" (the commune part may follow a street). Looked up by whole parts: the readings are
+    those of full score, which the search would return (it keeps every reading of the best
+    score, and no other reading reaches full score when no part holds another type word).
+    Empty when the parts are not written so: the search decides."""
+    words, breaks = tokens.words, tokens.breaks
+    if len(breaks) != 4:
+        return []
+    _, district_start, province_start, end = sorted(breaks)
+    typed = index.typed_parts
+    province_part = typed[PROVINCE].get(" ".join(words[province_start:end]))
+    if province_part is None:
+        return []
+    district_part = typed[DISTRICT].get(" ".join(words[district_start:province_start]))
+    if district_part is None:
+        return []
+    commune_part = typed[COMMUNE].get(" ".join(words[:district_start]))
+    if commune_part is None:
+        return []
+    types, size, name = province_part
+    provinces = [p for p in index.provinces.get(name, ()) if p.unit_type in types]
+    if len(provinces) > 1:
+        covered = {old for p in provinces if p.current for old in index.absorbed.get(p.key, ())}
+        provinces = [p for p in provinces if p.key not in covered]
+    province_name = province_start + size
+    district_types, size, district_name = district_part
+    district_name_start = district_start + size
+    commune_types, commune_name_start, commune_name = commune_part
+    province_score, district_score = BEST[PROVINCE], BEST[DISTRICT]
+    commune_score, total = BEST[COMMUNE], BEST[PROVINCE] + BEST[DISTRICT] + BEST[COMMUNE]
+    readings = []
+    for province in provinces:
+        scope = index.scope_districts.get(province.key)
+        if not scope:
+            continue
+        province_hit: Hit | None = None
+        for district in scope.get(district_name, ()):
+            if district.unit_type not in district_types:
+                continue
+            children = index.children.get(district.key)
+            if not children:
+                continue
+            communes = [c for c in children.get(commune_name, ()) if c.unit_type in commune_types]
+            if not communes:
+                continue
+            if province_hit is None:
+                province_hit = Hit(
+                    province, province_start, province_name, end, True, True, 0, province_score
+                )
+            district_hit = Hit(
+                district,
+                district_start,
+                district_name_start,
+                province_start,
+                True,
+                True,
+                0,
+                district_score,
+            )
+            for commune in communes:
+                commune_hit = Hit(
+                    commune, 0, commune_name_start, district_start, True, True, 0, commune_score
+                )
+                readings.append(Reading(province_hit, district_hit, commune_hit, total))
+    return readings
+
+
 def _search(
     tokens: Tokens, index: Index, end: int, *, fuzzy: bool, conflicts: bool
 ) -> tuple[list[Reading], Reading | None]:
     readings: list[Reading] = []
     partial: Reading | None = None
     best = -(10**6)
-    for province, districts in _units_above(tokens, index, end, fuzzy=fuzzy, conflicts=conflicts):
+    above: Iterable[tuple[Hit | None, list[Hit] | None]]
+    if index.above is None:
+        # No cache: the districts of a province are looked up only if its branch is not cut.
+        above = [(p, None) for p in (*_province_hits(tokens, index, end, fuzzy=fuzzy), None)]
+    else:
+        above = _units_above(tokens, index, end, fuzzy=fuzzy, conflicts=conflicts)
+    bound_district = BEST[DISTRICT] + BEST[COMMUNE]
+    bound_commune = BEST[COMMUNE]
+    for province, districts in above:
         province_score = province.score if province else 0
         # Branch and bound: ties are kept, so only a branch that cannot reach the best is cut.
-        if province_score + BEST[DISTRICT] + BEST[COMMUNE] < best:
+        if province_score + bound_district < best:
             continue
         district_end = province.start if province else end
+        if districts is None:
+            districts = _district_hits(
+                tokens, index, province, district_end, fuzzy=fuzzy, conflicts=conflicts
+            )
         for district in [*districts, None]:
-            if province_score + (district.score if district else 0) + BEST[COMMUNE] < best:
+            if province_score + (district.score if district else 0) + bound_commune < best:
                 continue
             found = _communes(
                 tokens, index, province, district, district_end, fuzzy=fuzzy, conflicts=conflicts
@@ -162,7 +258,7 @@ def _search(
             if found:
                 best = max(best, *(r.score for r in found))
             elif province or district:
-                score = sum(h.score for h in (province, district) if h)
+                score = (province.score if province else 0) + (district.score if district else 0)
                 if partial is None or score > partial.score:
                     partial = Reading(province, district, None, score)
     return readings, partial
@@ -189,6 +285,7 @@ def _units_above(tokens: Tokens, index: Index, end: int, *, fuzzy: bool, conflic
         " ".join(words),
         tuple(sorted(breaks)),
     )
+    assert index.above is not None
     found = index.above.get(key)
     if found is None:
         if len(index.above) >= MEMO_LIMIT:
@@ -222,27 +319,51 @@ def _moved(hit: Hit | None, shift: int) -> Hit | None:
 def _compute_above(
     tokens: Tokens, index: Index, end: int, *, fuzzy: bool, conflicts: bool
 ) -> Above:
+    found: Above = []
+    for province in (*_province_hits(tokens, index, end, fuzzy=fuzzy), None):
+        district_end = province.start if province else end
+        districts = _district_hits(
+            tokens, index, province, district_end, fuzzy=fuzzy, conflicts=conflicts
+        )
+        found.append((province, districts))
+    return found
+
+
+def _province_hits(tokens: Tokens, index: Index, end: int, *, fuzzy: bool) -> list[Hit]:
     provinces = _without_absorbed(
         index, _hits(tokens, end, index.provinces, PROVINCE, index, fuzzy=fuzzy)
     )
-    provinces.sort(key=lambda h: -h.score)
-    found: Above = []
-    for province in [*provinces, None]:
-        district_end = province.start if province else end
-        scope = index.scope_districts.get(province.place.key, {}) if province else None
-        districts = _hits(
-            tokens,
-            district_end,
-            scope if scope is not None else index.districts,
-            DISTRICT,
-            index,
-            fuzzy=fuzzy,
-        )
-        if province is not None and not districts and conflicts:
-            districts = _conflicting(tokens, district_end, index.districts, DISTRICT, index)
-        districts.sort(key=lambda h: -h.score)
-        found.append((province, districts))
-    return found
+    return sorted(provinces, key=_by_score)
+
+
+def _district_hits(
+    tokens: Tokens,
+    index: Index,
+    province: Hit | None,
+    district_end: int,
+    *,
+    fuzzy: bool,
+    conflicts: bool,
+) -> list[Hit]:
+    scope = index.scope_districts.get(province.place.key, _EMPTY) if province else None
+    districts = _hits(
+        tokens,
+        district_end,
+        scope if scope is not None else index.districts,
+        DISTRICT,
+        index,
+        fuzzy=fuzzy,
+    )
+    if province is not None and not districts and conflicts:
+        districts = _conflicting(tokens, district_end, index.districts, DISTRICT, index)
+    return sorted(districts, key=_by_score)
+
+
+def _by_score(hit: Hit) -> int:
+    return -hit.score
+
+
+_EMPTY: NameIndex = {}
 
 
 def _without_absorbed(index: Index, hits: list[Hit]) -> list[Hit]:
@@ -271,21 +392,18 @@ def _communes(
 ) -> list[Reading]:
     end = district.start if district else district_end
     conflict = ""
-    fits = (
-        district is None
-        or province is None
-        or _district_fits(index, district.place, province.place)
-    )
-    if not fits:
-        assert district is not None
-        assert province is not None
+    if (
+        district is not None
+        and province is not None
+        and district.place.key not in index.scope_district_keys.get(province.place.key, ())
+    ):
         conflict = f"{district.place.full_name} không thuộc {province.place.full_name}"
     if district is not None:
-        pool = index.children.get(district.place.key, {})
+        pool = index.children.get(district.place.key, _EMPTY)
         if not pool:
             return []  # a communeless district is read as a commune from the province scope
     elif province is not None:
-        pool = index.scope_communes.get(province.place.key, {})
+        pool = index.scope_communes.get(province.place.key, _EMPTY)
     else:
         pool = index.communes
     # Fuzzy names only within a district or a province: never among every commune nationwide.
@@ -294,18 +412,17 @@ def _communes(
     if not scoped:
         # A commune alone must be typed or stand as a part of its own: "Thành phố Huế" holds
         # the words of Phường Phố Huế, but does not name it.
-        hits = [h for h in hits if h.typed or h.start in tokens.breaks]
+        breaks = tokens.breaks
+        hits = [h for h in hits if h.typed or h.start in breaks]
     if hits or conflict or not conflicts or (district is None and province is None):
-        return [
-            Reading(province, district, hit, _total(province, district, hit), conflict)
-            for hit in hits
-        ]
+        above = (province.score if province else 0) + (district.score if district else 0)
+        return [Reading(province, district, hit, above + hit.score, conflict) for hit in hits]
     # A typed commune name found elsewhere: the address names units that do not go together.
     parent = district.place if district is not None else province.place  # type: ignore[union-attr]
     hits = []
     if district is not None and province is not None:
         hits = _conflicting(
-            tokens, end, index.scope_communes.get(province.place.key, {}), COMMUNE, index
+            tokens, end, index.scope_communes.get(province.place.key, _EMPTY), COMMUNE, index
         )
     hits = hits or _conflicting(tokens, end, index.communes, COMMUNE, index)
     return [
@@ -324,17 +441,27 @@ def _total(*hits: Hit | None) -> int:
     return sum(h.score for h in hits if h)
 
 
-def _district_fits(index: Index, district: Place, province: Place) -> bool:
-    return district.key in _keys(index.scope_districts.get(province.key, {}))
-
-
-def _keys(pool: NameIndex) -> set[Any]:
-    return {place.key for places in pool.values() for place in places}
-
-
 def _conflicting(tokens: Tokens, end: int, pool: NameIndex, level: str, index: Index) -> list[Hit]:
     # A typed name found outside the scope: the address names units that do not go together.
     return [hit for hit in _hits(tokens, end, pool, level, index, fuzzy=False) if hit.typed]
+
+
+def _spans(tokens: Tokens, end: int, longest: int, most: int) -> list[tuple[int, str]]:
+    """The word spans ending at `end` within one part (longest last), as folded keys: at most
+    `longest` of them, `most` being the longest of every level (they are kept for all)."""
+    cache = tokens.found
+    spans: list[tuple[int, str]] | None = cache.get(end)
+    if spans is None:
+        words, breaks = tokens.words, tokens.breaks
+        spans = []
+        key = ""
+        for start in range(end - 1, max(-1, end - 1 - most), -1):
+            key = words[start] + " " + key if key else words[start]
+            spans.append((start, key))
+            if start in breaks:
+                break  # a name never crosses a separator
+        cache[end] = spans
+    return spans if len(spans) <= longest else spans[:longest]
 
 
 def _hits(
@@ -346,86 +473,104 @@ def _hits(
     *,
     fuzzy: bool,
 ) -> list[Hit]:
-    """The units of `pool` whose name (with an optional type word before it) ends at `end`."""
-    words, breaks = tokens.words, tokens.breaks
-    found: list[Hit] = []
-    spans: list[tuple[int, str]] = []
-    key = ""
-    for start in range(end - 1, max(-1, end - 1 - index.longest[level]), -1):
-        key = words[start] + " " + key if key else words[start]
-        spans.append((start, key))
-        places = pool.get(key)
-        if places:
-            found.extend(_typed_hits(tokens, start, end, places, level, edits=0))
-        if start in breaks:
-            break  # a name never crosses a separator
+    """The units of `pool` whose name (with an optional type word before it) ends at `end`.
+
+    Looked up once per address: the stages of a reading ask again for the same names."""
+    cache = tokens.found
+    key = (end, id(pool), level)
+    found: list[Hit] | None = cache.get(key)
+    if found is None:
+        found = []
+        get = pool.get
+        for start, name in _spans(tokens, end, index.longest[level], index.span_max):
+            places = get(name)
+            if places:
+                found.extend(_typed_hits(tokens, start, end, places, level, edits=0))
+        cache[key] = found
     if found or not fuzzy:
         return found
-    for start, key in spans:
+    fuzzy_key = (end, id(pool), level, True)
+    near: list[Hit] | None = cache.get(fuzzy_key)
+    if near is None:
+        near = _near_hits(tokens, end, pool, level, index)
+        cache[fuzzy_key] = near
+    return near
+
+
+def _near_hits(tokens: Tokens, end: int, pool: NameIndex, level: str, index: Index) -> list[Hit]:
+    breaks = tokens.breaks
+    found: list[Hit] = []
+    for start, key in _spans(tokens, end, index.longest[level], index.span_max):
         if len(key) < FUZZY_MIN_LENGTH or key.isdigit():
             continue
-        for name in _near(index, key, level):
+        for name in _near(tokens, index, key, level):
             places = pool.get(name)
             if places:
                 hits = _typed_hits(tokens, start, end, places, level, edits=1)
                 found.extend(
-                    h for h in hits if (h.typed or start in breaks) and _one_typo(tokens, h)
+                    h for h in hits if (h.typed or start in breaks) and _one_typo(tokens, h, level)
                 )
+    return found
+
+
+def _type_before(tokens: Tokens, start: int) -> tuple[frozenset[str] | None, int, bool]:
+    """The type word before word `start` (its types and first word), and whether an untyped
+    name there is ruled out (it sits inside a typed name)."""
+    cache = tokens.found
+    key = ("type", start)
+    found: tuple[frozenset[str] | None, int, bool] | None = cache.get(key)
+    if found is not None:
+        return found
+    type_types, type_start = type_word_before(tokens.words, tokens.breaks, start)
+    # "Xã Kỳ Sơn Hạ" names Kỳ Sơn Hạ, not a Sơn Hà glued inside it
+    blocked = type_types is None and start not in tokens.breaks and _part_is_typed(tokens, start)
+    found = (type_types, type_start, blocked)
+    cache[key] = found
     return found
 
 
 def _typed_hits(
     tokens: Tokens, start: int, end: int, places: list[Place], level: str, *, edits: int
 ) -> list[Hit]:
-    words, breaks = tokens.words, tokens.breaks
-    type_types: frozenset[str] | None = None
-    type_start = start
-    if start not in breaks:
-        if start >= 2 and start - 1 not in breaks:
-            type_types = TYPE_WORDS.get(words[start - 2] + " " + words[start - 1])
-            type_start = start - 2
-        if type_types is None:
-            type_types = TYPE_WORDS.get(words[start - 1])
-            type_start = start - 1
-        if type_types is None:
-            type_start = start
-            if _part_is_typed(tokens, start):
-                return []  # "Xã Kỳ Sơn Hạ" names Kỳ Sơn Hạ, not a Sơn Hà glued inside it
-    hits = []
+    type_types, type_start, blocked = _type_before(tokens, start)
+    if blocked:
+        return []
+    hits: list[Hit] = []
+    if type_types is None:
+        score = LEVEL_SCORE[level] + (0 if start in tokens.breaks else GLUED) + PER_EDIT * edits
+        for place in places:
+            if place.name.isdigit():
+                continue  # "Phường 4" needs its type word: a bare 4 is a house number
+            hits.append(Hit(place, type_start, start, end, False, False, edits, score))
+        return hits
+    other_level = not type_types & LEVEL_TYPES[level]
+    base = LEVEL_SCORE[level] + PER_EDIT * edits
     for place in places:
-        if type_types is None and place.name.isdigit():
-            continue  # "Phường 4" needs its type word: a bare 4 is a house number
-        if type_types is None:
-            score = LEVEL_SCORE[level] + (0 if start in breaks else GLUED)
-            fits = False
-        else:
-            fits = place.unit_type in type_types
-            if not fits and not type_types & LEVEL_TYPES[level]:
-                continue  # "Quận Hoàn Kiếm" never names Phường Hoàn Kiếm: another level
-            score = LEVEL_SCORE[level] + (TYPE_FITS if fits else TYPE_CLASHES)
-        hits.append(
-            Hit(
-                place=place,
-                start=type_start,
-                name_start=start,
-                end=end,
-                typed=type_types is not None,
-                type_fits=fits,
-                edits=edits,
-                score=score + PER_EDIT * edits,
-            )
-        )
+        fits = place.unit_type in type_types
+        if not fits and other_level:
+            continue  # "Quận Hoàn Kiếm" never names Phường Hoàn Kiếm: another level
+        score = base + (TYPE_FITS if fits else TYPE_CLASHES)
+        hits.append(Hit(place, type_start, start, end, True, fits, edits, score))
     return hits
 
 
-def _near(index: Index, key: str, level: str) -> set[str]:
+def _near(tokens: Tokens, index: Index, key: str, level: str) -> set[str]:
     """Names within one deletion of `key` on either side (a typo, a swap, a missing space)."""
+    cache = tokens.found
+    cache_key = ("near", key, level)
+    found: set[str] | None = cache.get(cache_key)
+    if found is not None:
+        return found
+    # The deletion table holds only names long enough to be guessed (build_index).
     deletions = index.deletions[level]
-    names: set[str] = set()
-    for variant in (key, *(key[:i] + key[i + 1 :] for i in range(len(key)))):
-        names.update(deletions.get(variant, ()))
-    names.discard(key)
-    return {name for name in names if len(name) >= FUZZY_MIN_LENGTH}
+    variants = {key[:i] + key[i + 1 :] for i in range(len(key))}
+    variants.add(key)
+    found = set()
+    for variant in variants & deletions.keys():
+        found.update(deletions[variant])
+    found.discard(key)
+    cache[cache_key] = found
+    return found
 
 
 def _part_is_typed(tokens: Tokens, start: int) -> bool:
@@ -442,12 +587,15 @@ def _part_is_typed(tokens: Tokens, start: int) -> bool:
     return not any(word in TYPE_WORDS for word in words[first + opening : start])
 
 
-def _one_typo(tokens: Tokens, hit: Hit) -> bool:
+def _one_typo(tokens: Tokens, hit: Hit, level: str) -> bool:
     """A near name is a typo of the name only one edit away, marks included when typed:
     "Đồng Lơng" is Đồng Lương misspelt; "Mường Lầm" is not Mường Lạn."""
     first, stop = tokens.span(hit.name_start, hit.end)
     typed = " ".join(tokens.text[first:stop].lower().split())
-    if tokens.text.isascii():  # an address typed without marks: compare without them
+    # Typed without marks: compare without them. A commune is read from the last three parts
+    # of the address, a province or district from the last two.
+    plain = tokens.text.isascii() if level == COMMUNE else _last_two_plain(tokens)
+    if plain:
         return (
             _distance(" ".join(tokens.words[hit.name_start : hit.end]), fold_name(hit.place.name))
             <= 1
@@ -456,18 +604,33 @@ def _one_typo(tokens: Tokens, hit: Hit) -> bool:
     return min(_distance(typed, name), _distance(modern_tones(typed), modern_tones(name))) <= 1
 
 
+def _last_two_plain(tokens: Tokens) -> bool:
+    """The last two parts of the address are typed without marks."""
+    found: bool | None = tokens.found.get("plain")
+    if found is None:
+        parts = sorted(b for b in tokens.breaks if b < len(tokens.words))
+        shift = parts[-2] if len(parts) >= 2 else 0
+        found = tokens.text[tokens.offset(shift) if shift else 0 :].isascii()
+        tokens.found["plain"] = found
+    return found
+
+
 def _distance(a: str, b: str) -> int:
-    """Edits (insert, delete, substitute, swap two neighbours) from a to b, capped at 2."""
-    if abs(len(a) - len(b)) > 1:
+    """Edits (insert, delete, substitute, swap two neighbours) from a to b, capped at 2: 0 when
+    equal, 1 when one edit apart, else 2."""
+    if a == b:
+        return 0
+    size_a, size_b = len(a), len(b)
+    if size_a < size_b:
+        a, b, size_a, size_b = b, a, size_b, size_a
+    if size_a - size_b > 1:
         return 2
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        current = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = a[i - 1] != b[j - 1]
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        previous2, previous = previous, current
-    return min(previous[-1], 2)
+    i = 0  # the first difference
+    while i < size_b and a[i] == b[i]:
+        i += 1
+    if size_a != size_b:  # one letter more in a
+        return 1 if a[i + 1 :] == b[i:] else 2
+    if a[i + 1 :] == b[i + 1 :]:  # one letter changed
+        return 1
+    swapped = i + 1 < size_a and a[i] == b[i + 1] and a[i + 1] == b[i]
+    return 1 if swapped and a[i + 2 :] == b[i + 2 :] else 2

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any
 
 
 def _fold_table() -> dict[int, str]:
@@ -60,6 +62,9 @@ class Tokens:
     # breaks: i is in it when a separator stands between words[i-1] and words[i] (and 0, n).
     breaks: set[int]
     _spans: list[tuple[int, int]] | None = None
+    _all_spans: bool = False  # _spans holds every word of the text
+    # What the reading of this address looked up, kept for its later stages (matching).
+    found: dict[Any, Any] = field(default_factory=dict)
 
     def offset(self, word: int) -> int:
         """Where the word starts in the original text."""
@@ -67,11 +72,14 @@ class Tokens:
 
     def span(self, first: int, end: int) -> tuple[int, int]:
         """Where words[first:end] lie in the original text."""
-        if self._spans is None:
-            self._spans = [m.span() for m in _WORD.finditer(self.folded)]
+        spans, need = self._spans, max(end, first + 1)
+        if spans is None or (len(spans) < need and not self._all_spans):
+            # Only as far as needed: the street before a commune is most often short.
+            spans = self._spans = [m.span() for m in islice(_WORD.finditer(self.folded), need)]
+            self._all_spans = len(spans) < need
         size = len(self.text)
-        start = self._spans[first][0] if first < len(self._spans) else size
-        stop = self._spans[end - 1][1] if 0 < end <= len(self._spans) else size
+        start = spans[first][0] if first < len(spans) else size
+        stop = spans[end - 1][1] if 0 < end <= len(spans) else size
         return start, stop
 
 
@@ -85,7 +93,7 @@ def tokenise(text: str) -> Tokens:
         if found:
             words.extend(found)
             breaks.add(len(words))
-    if any(w[0] == "0" for w in words):
+    if "0" in folded:  # "Phường 04" is "Phường 4"
         words = [_number(w) for w in words]
     return Tokens(text, folded, words, breaks)
 
@@ -140,6 +148,23 @@ TYPE_WORDS: dict[str, frozenset[str]] = {
     "t": frozenset({"tinh"}),
 }
 TYPE_WORD_MAX = max(len(key.split()) for key in TYPE_WORDS)
+
+
+def type_word_before(
+    words: list[str], breaks: set[int] | frozenset[int], start: int
+) -> tuple[frozenset[str] | None, int]:
+    """The type word (of one or two words) right before word `start` in its part: the types
+    it names and where it starts; (None, start) when there is none."""
+    if start not in breaks:
+        if start >= 2 and start - 1 not in breaks:
+            found = TYPE_WORDS.get(words[start - 2] + " " + words[start - 1])
+            if found is not None:
+                return found, start - 2
+        found = TYPE_WORDS.get(words[start - 1])
+        if found is not None:
+            return found, start - 1
+    return None, start
+
 
 # Province names people write in place of the official one (folded) -> the official (folded).
 PROVINCE_ALIASES: dict[str, str] = {
