@@ -42,8 +42,11 @@ check: install ## lint, format check, types, import contracts, migrations, trans
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m hopnhat.common.i18n_check
 
+# Two processes by default (the machines have 2 cores); PYTEST_WORKERS=0 runs in one.
+PYTEST_WORKERS ?= 2
+
 test-suite: install ## the pytest suite alone (DATABASE_URL picks the database)
-	$(BIN)/pytest -q --junitxml=var/junit.xml
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --junitxml=var/junit.xml
 
 test: check test-suite ## the full gate: make check, then the whole suite on SQLite with browser tests
 

@@ -103,3 +103,39 @@ class VietnameseFirstMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
+
+
+class ApiNulCharacterMiddleware:
+    """Refuses API input holding a NUL character with the standard 422 error.
+
+    PostgreSQL cannot store U+0000 in text, so such input would otherwise fail at the database
+    as a server error; Django forms already refuse it, pydantic schemas do not. Uploaded files
+    (multipart) may legitimately contain NUL bytes and are left alone.
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/api/") and self._has_nul(request):
+            from django.http import JsonResponse
+            from django.utils.translation import gettext
+
+            body = {
+                "code": "validation_error",
+                "message": gettext("The request contains a NUL character, which is not allowed."),
+                "fields": {},
+            }
+            return JsonResponse(body, status=422)
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_nul(request: HttpRequest) -> bool:
+        query = request.META.get("QUERY_STRING", "")
+        if "%00" in query or "\x00" in query:
+            return True
+        content_type = request.META.get("CONTENT_TYPE", "")
+        if content_type.startswith("multipart/"):
+            return False
+        body = request.body
+        return b"\\u0000" in body or b"\x00" in body or b"%00" in body

@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "hopnhat.common.middleware.RequestIdMiddleware",
+    "hopnhat.common.middleware.ApiNulCharacterMiddleware",
     "hopnhat.common.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "hopnhat.common.middleware.VietnameseFirstMiddleware",

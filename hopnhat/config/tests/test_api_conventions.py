@@ -260,3 +260,13 @@ def test_the_openapi_schema_documents_bearer_and_session_auth(demo):
     ]
     assert len(operations) >= 13
     assert all(op.get("security") for op in operations)
+
+
+def test_a_nul_character_in_api_input_is_refused_with_the_standard_error(demo):
+    # PostgreSQL cannot store U+0000; the fuzzer found it as a 500 on POST /plans.
+    api = ApiClient("demo-admin")
+    response = api.send("POST", "/plans", {"name": "x\u0000y"})
+    assert response.status_code == 422
+    assert response.json()["code"] == "validation_error"
+    response = api.get("/organisations", q="a\x00b")
+    assert response.status_code == 422

@@ -84,19 +84,32 @@ def convert(address: str, index: Index, *, point: tuple[float, float] | None = N
             reason=readings[0].conflict + ".",
             confidence=_confidence(readings[0]),
         )
-    readings = _by_diacritics(tokens, base, readings)
-    communes = _distinct(r.commune.place for r in readings if r.commune)
     reading = readings[0]
-    assert reading.commune is not None
-    commune_start = base + min(r.commune.start for r in readings if r.commune)
-    street = _street(tokens, commune_start)
-    if len(communes) > 1:
-        return _several(address, index, communes, street, reading)
-    commune = communes[0]
-    if commune.current:
-        candidate = _candidate(index, commune, None, street)
-        return _answer(address, index, UNCHANGED, commune, candidate, street, reading, "")
-    successors = index.successors.get(commune.key, ())
+    if len(readings) == 1:  # the most common answer: one reading of one unit
+        commune_hit = reading.commune
+        assert commune_hit is not None
+        commune = commune_hit.place
+        commune_start = base + commune_hit.start
+        street = _street(tokens, commune_start)
+        if commune.current:
+            return _single(address, index, UNCHANGED, commune, None, street, reading)
+        successors = index.successors.get(commune.key, ())
+        if len(successors) == 1 and successors[0].key in index.by_key:
+            return _single(address, index, CONVERTED, commune, successors[0], street, reading)
+    else:
+        readings = _by_diacritics(tokens, base, readings)
+        communes = _distinct(r.commune.place for r in readings if r.commune)
+        reading = readings[0]
+        assert reading.commune is not None
+        commune_start = base + min(r.commune.start for r in readings if r.commune)
+        street = _street(tokens, commune_start)
+        if len(communes) > 1:
+            return _several(address, index, communes, street, reading)
+        commune = communes[0]
+        if commune.current:
+            candidate = _candidate(index, commune, None, street)
+            return _answer(address, index, UNCHANGED, commune, candidate, street, reading, "")
+        successors = index.successors.get(commune.key, ())
     candidates = tuple(
         _candidate(index, index.by_key[s.key], s, street)
         for s in successors
@@ -186,6 +199,47 @@ def _answer(
     )
 
 
+def _single(
+    address: str,
+    index: Index,
+    status: str,
+    commune: Place,
+    successor: Successor | None,
+    street: str,
+    reading: Reading,
+) -> Conversion:
+    """_answer for one unit (`commune` itself when current, else its one successor), built from
+    what the index holds for both: the same Conversion, without the keyword round trips."""
+    unit = commune.key if successor is None else successor.key
+    code, name, province_code, province_name, where = index.targets[unit]
+    new_address = f"{street}, {where}" if street and where else street or where
+    if successor is None:
+        whole, wording, legal_basis = True, "", ""
+    else:
+        whole, wording, legal_basis = successor.whole, successor.wording, successor.legal_basis
+    candidate = Candidate(
+        code, name, province_code, province_name, whole, wording, legal_basis, new_address
+    )
+    old = ("", "", "", "", "", "") if commune.current else index.old_fields[commune.key]
+    # Positional, in the order of Conversion's fields (tests: the one-unit answer is the
+    # general one).
+    return Conversion(
+        address,
+        status,
+        street,
+        *old,
+        code,
+        name,
+        province_code,
+        province_name,
+        new_address,
+        (candidate,),
+        legal_basis,
+        wording,
+        _confidence(reading),
+    )
+
+
 def _several(
     address: str, index: Index, communes: list[Place], street: str, reading: Reading
 ) -> Conversion:
@@ -267,11 +321,16 @@ def _street(tokens: Tokens, commune_start: int) -> str:
 
 
 def _confidence(reading: Reading, *, resolved: bool = False) -> float:
-    value = 1.0 - 0.1 * reading.edits
-    commune = reading.commune
+    province, district, commune = reading.province, reading.district, reading.commune
+    edits = (
+        (province.edits if province else 0)
+        + (district.edits if district else 0)
+        + (commune.edits if commune else 0)
+    )
+    value = 1.0 - 0.1 * edits
     if commune is not None and not commune.typed:
         value -= 0.05
-    if reading.province is None:
+    if province is None:
         value -= 0.1
     if commune is not None and not commune.place.current and reading.district is None:
         value -= 0.05

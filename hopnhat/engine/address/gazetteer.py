@@ -107,6 +107,16 @@ class Index:
     # Level -> a whole part of an address written "type word + name" -> (the types the word
     # names, its length in words, the name): the fast path of matching.read.
     typed_parts: dict[str, dict[str, tuple[frozenset[str], int, str]]] = field(default_factory=dict)
+    # Level -> the halves of the deletion table's keys (their first halves, their second
+    # halves): a name can be within one deletion of a text only if the text begins or ends
+    # with one of them (matching._near), which rules most texts out without their deletions.
+    halves: dict[str, tuple[frozenset[str], frozenset[str]]] = field(default_factory=dict)
+    # Unit key -> what an address converted to it says whatever the address (code, full name,
+    # province code and name, the official form of the unit and its province): convert.
+    targets: dict[Any, tuple[str, str, str, str, str]] = field(default_factory=dict)
+    # Old commune-tier unit key -> its old province code and name, district code and name,
+    # own code and name, in the order of the fields of a Conversion: convert.
+    old_fields: dict[Any, tuple[str, str, str, str, str, str]] = field(default_factory=dict)
 
 
 def build_index(gazetteer: Gazetteer) -> Index:
@@ -148,6 +158,12 @@ def build_index(gazetteer: Gazetteer) -> Index:
     went_to = _current_provinces(places, successors, province_of)
     scope_districts = _scopes(places, own_districts, went_to)
     spans = {level: longest[level] + 1 for level in (PROVINCE, DISTRICT, COMMUNE)}
+    deletions = {
+        PROVINCE: _deletions(provinces),
+        DISTRICT: _deletions(districts),
+        COMMUNE: _deletions(communes),
+    }
+    forms = {place.key: official_form(place) for place in places}
     return Index(
         by_key=by_key,
         provinces=dict(provinces),
@@ -160,14 +176,10 @@ def build_index(gazetteer: Gazetteer) -> Index:
         successors=successors,
         sub_units=_sub_unit_index(gazetteer.sub_units),
         polygons=gazetteer.polygons,
-        deletions={
-            PROVINCE: _deletions(provinces),
-            DISTRICT: _deletions(districts),
-            COMMUNE: _deletions(communes),
-        },
+        deletions=deletions,
         longest=spans,
         absorbed=_absorbed(went_to),
-        forms={place.key: official_form(place) for place in places},
+        forms=forms,
         scope_district_keys={
             key: frozenset(place.key for found in names.values() for place in found)
             for key, names in scope_districts.items()
@@ -178,6 +190,51 @@ def build_index(gazetteer: Gazetteer) -> Index:
             DISTRICT: _typed_parts(districts, DISTRICT_TYPES),
             COMMUNE: _typed_parts(communes, COMMUNE_TYPES),
         },
+        halves={level: _halves(table) for level, table in deletions.items()},
+        targets={place.key: _target(place, province_of, forms) for place in places},
+        old_fields={
+            place.key: _old_fields(place, by_key, province_of)
+            for place in places
+            if place.level == COMMUNE or place.commune_tier
+        },
+    )
+
+
+def _halves(deletions: dict[str, set[str]]) -> tuple[frozenset[str], frozenset[str]]:
+    """The first halves (`text[:size // 2]`) and second halves (`text[size // 2 - 1:]`) of
+    the keys of a deletion table. A text one deletion away from a key (`text` minus its
+    letter i) begins with the key's first half when i falls in the second half, and ends with
+    its second half otherwise (matching._near)."""
+    firsts = {text[: len(text) // 2] for text in deletions}
+    seconds = {text[max(0, len(text) // 2 - 1) :] for text in deletions}
+    return frozenset(firsts), frozenset(seconds)
+
+
+def _target(
+    place: Place, province_of: dict[Any, Place], forms: dict[Any, str]
+) -> tuple[str, str, str, str, str]:
+    province = province_of[place.key]
+    parts = [forms[place.key]]
+    if province.key != place.key:
+        parts.append(forms[province.key])
+    where = ", ".join(p for p in parts if p)
+    return place.code, place.full_name, province.code, province.full_name, where
+
+
+def _old_fields(
+    place: Place, by_key: dict[Any, Place], province_of: dict[Any, Place]
+) -> tuple[str, str, str, str, str, str]:
+    province = province_of[place.key]
+    district = place if place.level == DISTRICT else by_key.get(place.parent)
+    if district is None or district.level != DISTRICT:
+        return province.code, province.full_name, "", "", place.code, place.full_name
+    return (
+        province.code,
+        province.full_name,
+        district.code,
+        district.full_name,
+        place.code,
+        place.full_name,
     )
 
 

@@ -78,9 +78,15 @@ class Reading:
         return sum(h.edits for h in (self.province, self.district, self.commune) if h)
 
 
+# The last words of the names of the country ("nam", "vietnam", "vn").
+_COUNTRY_LAST = frozenset(country[-1] for country in COUNTRY)
+
+
 def end_of_units(tokens: Tokens) -> int:
     """Where the administrative part ends: before a trailing country name or postal code."""
     words, end = tokens.words, len(tokens.words)
+    if not end or (words[-1] not in _COUNTRY_LAST and not words[-1].isdigit()):
+        return end
     for country in COUNTRY:
         size = len(country)
         if end >= size and tuple(words[end - size : end]) == country:
@@ -109,11 +115,22 @@ def read(tokens: Tokens, index: Index) -> tuple[list[Reading], Reading | None, i
     # them alone and is cached by them (addresses of one register share their last parts).
     starts = sorted(b for b in tokens.breaks if b < end)
     base = starts[-3] if len(starts) >= 3 else 0
+    memo = index.memo
+    if (
+        memo is None
+        and base == 0
+        and end == len(tokens.words)
+        and end in tokens.breaks
+        and not tokens.found
+    ):
+        # No cache, and the address is its own last three parts: read as it is (sharing the
+        # positions of its words with what comes after).
+        fresh = _read(tokens, index)
+        return fresh[0], fresh[1], 0
     cut = tokens.offset(base) if base else 0
     words = tokens.words[base:end]
     breaks = {b - base for b in tokens.breaks if base <= b <= end} | {len(words)}
     # Keyed by the text as typed (marks included): marks tell near names apart.
-    memo = index.memo
     if memo is None:  # no cache: every address read from scratch
         fresh = _read(Tokens(tokens.text[cut:], tokens.folded[cut:], words, breaks), index)
         return fresh[0], fresh[1], base
@@ -139,9 +156,20 @@ def _read(tokens: Tokens, index: Index) -> tuple[list[Reading], Reading | None]:
     # weak reading; then names one typo away. The stages share the names looked up
     # (tokens.found): each later stage only adds what the earlier ones did not look for.
     for fuzzy, conflicts in ((False, False), (False, True), (True, True)):
-        readings, partial = _search(tokens, index, end, fuzzy=fuzzy, conflicts=conflicts)
+        # The first two stages decide only with a valid reading of at least GOOD_ENOUGH (and
+        # then only readings of at least that score can win): they look no lower.
+        floor = None if fuzzy else GOOD_ENOUGH
+        readings, partial = _search(
+            tokens, index, end, fuzzy=fuzzy, conflicts=conflicts, floor=floor
+        )
         best = max((r.score for r in readings if not r.conflict), default=-1)
         if best >= (GOOD_ENOUGH if conflicts else CONFLICTS_MATTER_BELOW):
+            break
+        if not conflicts and best < GOOD_ENOUGH:
+            # The second stage only adds impossible combinations, and keeps no valid reading
+            # the first did not find: its best valid reading stays below GOOD_ENOUGH, so the
+            # third stage would decide anyway. Go there directly.
+            readings, partial = _search(tokens, index, end, fuzzy=True, conflicts=True)
             break
     if not readings:
         return [], partial
@@ -163,6 +191,8 @@ def _typed_tail(tokens: Tokens, index: Index) -> list[Reading]:
     score, and no other reading reaches full score when no part holds another type word).
     Empty when the parts are not written so: the search decides."""
     words, breaks = tokens.words, tokens.breaks
+    if len(breaks) == 3:
+        return _typed_pair(tokens, index)
     if len(breaks) != 4:
         return []
     _, district_start, province_start, end = sorted(breaks)
@@ -224,12 +254,75 @@ def _typed_tail(tokens: Tokens, index: Index) -> list[Reading]:
     return readings
 
 
+# Type words of a province part that name nothing else ("Tỉnh", "T."): "Thành phố Hải Dương"
+# may be the old city (a district) as well.
+_PROVINCE_ONLY = PROVINCE_TYPES - DISTRICT_TYPES - COMMUNE_TYPES
+
+
+def _typed_pair(tokens: Tokens, index: Index) -> list[Reading]:
+    """The fast path for "commune, province" (no district), each part written "type word +
+    name", the province's type word naming provinces only. The readings of full score for
+    two levels (a typed commune of the province's scope) are those the search returns: no
+    span of either part can be read as a district, but for the whole commune part (which
+    leaves no room for a commune) or, after a type word of two words ("Thị trấn"), the rest
+    of the part; the last is looked up, and the search decides when it is a district's
+    name. Impossible combinations score too little to win (no typed district).
+    Empty when the parts are not written so: the search decides."""
+    words = tokens.words
+    _, province_start, end = sorted(tokens.breaks)
+    typed = index.typed_parts
+    province_part = typed[PROVINCE].get(" ".join(words[province_start:end]))
+    if province_part is None:
+        return []
+    types, size, name = province_part
+    if not types <= _PROVINCE_ONLY:
+        return []
+    commune_part = typed[COMMUNE].get(" ".join(words[:province_start]))
+    if commune_part is None:
+        return []
+    commune_types, commune_name_start, commune_name = commune_part
+    if commune_name_start > 1 and " ".join(words[1:province_start]) in index.districts:
+        return []
+    provinces = [p for p in index.provinces.get(name, ()) if p.unit_type in types]
+    if len(provinces) > 1:
+        covered = {old for p in provinces if p.current for old in index.absorbed.get(p.key, ())}
+        provinces = [p for p in provinces if p.key not in covered]
+    province_name = province_start + size
+    province_score, commune_score = BEST[PROVINCE], BEST[COMMUNE]
+    total = province_score + commune_score
+    readings = []
+    for province in provinces:
+        scope = index.scope_communes.get(province.key)
+        if not scope:
+            continue
+        communes = [c for c in scope.get(commune_name, ()) if c.unit_type in commune_types]
+        if not communes:
+            continue
+        province_hit = Hit(
+            province, province_start, province_name, end, True, True, 0, province_score
+        )
+        for commune in communes:
+            commune_hit = Hit(
+                commune, 0, commune_name_start, province_start, True, True, 0, commune_score
+            )
+            readings.append(Reading(province_hit, None, commune_hit, total))
+    return readings
+
+
 def _search(
-    tokens: Tokens, index: Index, end: int, *, fuzzy: bool, conflicts: bool
+    tokens: Tokens,
+    index: Index,
+    end: int,
+    *,
+    fuzzy: bool,
+    conflicts: bool,
+    floor: int | None = None,
 ) -> tuple[list[Reading], Reading | None]:
+    """Every reading of a branch that can reach the best (or `floor`, when given: branches
+    that cannot reach it are not looked at), and the best partial reading found."""
     readings: list[Reading] = []
     partial: Reading | None = None
-    best = -(10**6)
+    best = -(10**6) if floor is None else floor
     above: Iterable[tuple[Hit | None, list[Hit] | None]]
     if index.above is None:
         # No cache: the districts of a province are looked up only if its branch is not cut.
@@ -450,18 +543,22 @@ def _spans(tokens: Tokens, end: int, longest: int, most: int) -> list[tuple[int,
     """The word spans ending at `end` within one part (longest last), as folded keys: at most
     `longest` of them, `most` being the longest of every level (they are kept for all)."""
     cache = tokens.found
-    spans: list[tuple[int, str]] | None = cache.get(end)
-    if spans is None:
-        words, breaks = tokens.words, tokens.breaks
-        spans = []
-        key = ""
-        for start in range(end - 1, max(-1, end - 1 - most), -1):
-            key = words[start] + " " + key if key else words[start]
-            spans.append((start, key))
-            if start in breaks:
-                break  # a name never crosses a separator
-        cache[end] = spans
-    return spans if len(spans) <= longest else spans[:longest]
+    built: tuple[list[tuple[int, str]], int] | None = cache.get(end)
+    # Built as far as the longest asked for yet (`most` at most): most addresses need only
+    # the few words of a name.
+    if built is not None and built[1] >= longest:
+        spans = built[0]
+        return spans if len(spans) <= longest else spans[:longest]
+    words, breaks = tokens.words, tokens.breaks
+    spans = []
+    key = ""
+    for start in range(end - 1, max(-1, end - 1 - min(longest, most)), -1):
+        key = words[start] + " " + key if key else words[start]
+        spans.append((start, key))
+        if start in breaks:
+            break  # a name never crosses a separator
+    cache[end] = (spans, longest)
+    return spans
 
 
 def _hits(
@@ -563,11 +660,20 @@ def _near(tokens: Tokens, index: Index, key: str, level: str) -> set[str]:
         return found
     # The deletion table holds only names long enough to be guessed (build_index).
     deletions = index.deletions[level]
-    variants = {key[:i] + key[i + 1 :] for i in range(len(key))}
-    variants.add(key)
     found = set()
-    for variant in variants & deletions.keys():
-        found.update(deletions[variant])
+    # The key's deletions are looked for only if one of them can be in the table: each begins
+    # with the key's first half or ends with its second half, and so do the table's keys.
+    firsts, seconds = index.halves[level]
+    half = (len(key) - 1) // 2
+    if key[:half] in firsts or key[half:] in seconds:
+        variants = {key[:i] + key[i + 1 :] for i in range(len(key))}
+        variants.add(key)
+        for variant in variants & deletions.keys():
+            found.update(deletions[variant])
+    else:
+        names = deletions.get(key)
+        if names is not None:
+            found.update(names)
     found.discard(key)
     cache[cache_key] = found
     return found

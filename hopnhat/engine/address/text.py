@@ -28,11 +28,15 @@ def _fold_table() -> dict[int, str]:
 
 
 _FOLD = _fold_table()
+# The same as a list by code point, every other character below U+1F00 mapped to itself:
+# str.translate finds each character in it without a failed look-up (much faster); the
+# characters past its end are left as they are, as by the table.
+_FOLD_LIST = [_FOLD.get(codepoint, chr(codepoint)) for codepoint in range(0x1F00)]
 
 
 def fold_text(text: str) -> str:
     """NFC text -> lower case without diacritics, character for character."""
-    return text.translate(_FOLD).lower()
+    return text.translate(_FOLD_LIST).lower()
 
 
 def fold_name(text: str) -> str:
@@ -84,8 +88,11 @@ class Tokens:
 
 
 def tokenise(text: str) -> Tokens:
-    text = unicodedata.normalize("NFC", text)
-    folded = text.translate(_FOLD).lower()
+    if text.isascii():  # already NFC, and nothing to fold but the case
+        folded = text.lower()
+    else:
+        text = unicodedata.normalize("NFC", text)
+        folded = text.translate(_FOLD_LIST).lower()
     words: list[str] = []
     breaks = {0}
     for part in _SEPARATOR.split(folded):

@@ -175,3 +175,35 @@ def test_an_empty_address_is_invalid(index):
 def test_a_district_type_word_never_names_a_commune(index):
     # "Quận Bàn Cờ" is not Phường Bàn Cờ: the type word names another level.
     assert convert("Quận Bàn Cờ, Thành phố Hồ Chí Minh", index).status == NOT_FOUND
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "so 5 le loi, p. tran hung dao, tp hai duong",
+        "Số 12 ngõ 4 Lê Lợi, P. Cẩm Thượng, TP Hải Dương",
+        "Phường Hải Dương, Thành phố Hải Phòng",
+        "Huyện Bạch Long Vĩ, Hải Phòng",
+    ],
+)
+def test_the_one_unit_answer_is_the_general_one(index, address):
+    # convert builds the answer of one reading of one unit from the index's prepared fields
+    # (positionally); it must be the Conversion the general path builds.
+    from hopnhat.engine.address.convert import _answer, _candidate, _street
+    from hopnhat.engine.address.matching import read
+    from hopnhat.engine.address.text import tokenise
+
+    result = convert(address, index)
+    assert result.status in (CONVERTED, UNCHANGED)
+    tokens = tokenise(address)
+    readings, _, base = read(tokens, index)
+    assert len(readings) == 1
+    commune = readings[0].commune.place
+    street = _street(tokens, base + readings[0].commune.start)
+    if commune.current:
+        candidate = _candidate(index, commune, None, street)
+    else:
+        (successor,) = index.successors[commune.key]
+        candidate = _candidate(index, index.by_key[successor.key], successor, street)
+    general = _answer(address, index, result.status, commune, candidate, street, readings[0], "")
+    assert result == general
