@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.test.utils import override_settings
 
 from hopnhat.apps.directory.demo import DEMO_USERS
 from hopnhat.apps.directory.importers import load_demo_directory
@@ -38,7 +39,9 @@ class Command(BaseCommand):
         )
         enacted = load_enacted_plan(actor=None)
         self.stdout.write(f"Plans: the enacted plan {enacted.name!r} (id {enacted.pk}).")
-        workplan = load_demo_workplan()
+        # The demo users' addresses are .invalid: keep their "assigned" emails off the console.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            workplan = load_demo_workplan()
         self.stdout.write(
             f"Work plan: {workplan['directives']} directive and {workplan['tasks']} tasks loaded "
             "(progress as of 20/06/2025: open /workplan/?as_of=2025-06-20)."
