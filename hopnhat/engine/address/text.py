@@ -56,6 +56,13 @@ def _number(word: str) -> str:
 
 
 _SEPARATOR = re.compile(r"[,;|\n\r\t]")
+_DIGIT = re.compile(r"[0-9]")
+# ASCII text without digits -> its letters kept, its separators as commas, any other character
+# a space: split on commas then on spaces, it gives the parts and words of _SEPARATOR and _WORD.
+_PLAIN = [
+    char if "a" <= char <= "z" else "," if _SEPARATOR.match(char) else " "
+    for char in map(chr, range(128))
+]
 
 
 @dataclass(slots=True)
@@ -95,6 +102,16 @@ def tokenise(text: str) -> Tokens:
         folded = text.translate(_FOLD_LIST).lower()
     words: list[str] = []
     breaks = {0}
+    if folded.isascii() and _DIGIT.search(folded) is None:
+        # Letters only: the words are what lies between the other characters (str.split, much
+        # faster than the pattern), separators marked by commas.
+        parts = folded.translate(_PLAIN).split(",")
+        for part in parts:
+            found = part.split()
+            if found:
+                words.extend(found)
+                breaks.add(len(words))
+        return Tokens(text, folded, words, breaks)
     for part in _SEPARATOR.split(folded):
         found = _WORD.findall(part)
         if found:
