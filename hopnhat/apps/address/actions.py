@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import csv
 import datetime
 from collections.abc import Callable, Sequence
@@ -87,7 +88,10 @@ def convert_file(
     optional longitude/latitude columns are evidence for divided communes.
     """
     day = on or today()
-    index = engine_io.index_on(day)
+    # Registers repeat the same ward/district/province tails row after row: this run gets its
+    # own copy of the index with the memo switched on (1M rows: ~35 s with it, ~85 s without).
+    index = copy.copy(engine_io.index_on(day))
+    index.memo = {}
     table = open_table(source, filename=filename)
     if not columns:
         raise ValidationFailedError(
