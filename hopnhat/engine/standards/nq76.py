@@ -78,9 +78,16 @@ ORIENTATION_RULE_IDS = frozenset(
 )
 
 
-def outside_numeric_orientation(unit: ProposedUnit) -> bool:
-    # Art 5(1)(d): units of island districts (the đặc khu) have no numeric orientation.
+def in_island_district(unit: ProposedUnit) -> bool:
+    # Art 5(1)(d): units of island districts (the đặc khu) have no numeric orientation of their own.
     return unit.unit_type is UnitType.DAC_KHU or unit.factors.island
+
+
+def measured_as_xa(unit: ProposedUnit) -> bool:
+    # A đặc khu is measured against the xã orientation, the unit it would otherwise be, so the
+    # dossier shows its percentages; a shortfall is then set aside by Art 5(1)(d), and a đặc khu
+    # that meets the xã figures anyway (Cát Hải: 286.98 km², 71,211 people) needs no exemption.
+    return unit.unit_type in (UnitType.XA, UnitType.DAC_KHU)
 
 
 def xa_area_orientation(unit: ProposedUnit, options: PlanOptions) -> Threshold:
@@ -97,9 +104,7 @@ def xa_population_orientation(unit: ProposedUnit, options: PlanOptions) -> Thres
 # not by the bare NQ 1211 standard: 24.99 km² / 21 = 119.00% for Xã Trần Phú, 51,522 / 21,000
 # = 245.34% for Phường Hải Dương (legal reference §1.4, Đề án 381/ĐA-CP).
 def area_threshold(unit: ProposedUnit, options: PlanOptions) -> Threshold | None:
-    if outside_numeric_orientation(unit):
-        return None
-    if unit.unit_type is UnitType.XA:
+    if measured_as_xa(unit):
         return xa_area_orientation(unit, options)
     if unit.unit_type is UnitType.PHUONG:
         return from_parameter(PHUONG_AREA)
@@ -107,9 +112,7 @@ def area_threshold(unit: ProposedUnit, options: PlanOptions) -> Threshold | None
 
 
 def population_threshold(unit: ProposedUnit, options: PlanOptions) -> Threshold | None:
-    if outside_numeric_orientation(unit):
-        return None
-    if unit.unit_type is UnitType.XA:
+    if measured_as_xa(unit):
         return xa_population_orientation(unit, options)
     if unit.unit_type is UnitType.PHUONG:
         return from_parameter(WARD_POPULATION[options.ward_category])
@@ -121,7 +124,7 @@ def _xa_citation(unit: ProposedUnit) -> Citation:
 
 
 def commune_area_at_least(unit: ProposedUnit, options: PlanOptions) -> list[Violation]:
-    if unit.unit_type is not UnitType.XA:
+    if not measured_as_xa(unit):
         return []
     return below_threshold(
         unit,
@@ -134,7 +137,7 @@ def commune_area_at_least(unit: ProposedUnit, options: PlanOptions) -> list[Viol
 
 
 def commune_population_at_least(unit: ProposedUnit, options: PlanOptions) -> list[Violation]:
-    if unit.unit_type is not UnitType.XA:
+    if not measured_as_xa(unit):
         return []
     return below_threshold(
         unit,
@@ -249,7 +252,7 @@ def not_arranged(
 def island_special_zone(
     unit: ProposedUnit, options: PlanOptions, failures: tuple[Violation, ...]
 ) -> Exemption | None:
-    if not (options.special_zones_exempt and outside_numeric_orientation(unit)):
+    if not (failures and options.special_zones_exempt and in_island_district(unit)):
         return None
     return Exemption(
         rule_id="nq76.art5_1_d.island",

@@ -78,8 +78,11 @@ def test_the_bootstrap_thresholds_are_those_of_the_hai_phong_options(enacted, co
     assert phuong["population"]["value"] == 21_000
     assert xa["exempt_from"] == phuong["exempt_from"] == 3  # NQ 76 Art 5(2)
     assert xa["always_exempt"] is None
-    assert dac_khu["area"] is None
-    assert dac_khu["always_exempt"]["rule_id"].startswith("nq76")
+    # A đặc khu is measured as a xã; any shortfall is set aside by Art 5(1)(d), whatever its count.
+    assert dac_khu["area"] == xa["area"]
+    assert dac_khu["always_exempt"] is None
+    assert dac_khu["exempt_from"] == 1
+    assert dac_khu["exemption"]["rule_id"] == "nq76.art5_1_d.island"
     assert rules["waivable"] is True
 
 

@@ -194,14 +194,33 @@ def test_the_art_5_2_exemption_can_be_switched_off() -> None:
     assert check_unit(xa(area=15, constituents=three), NQ76_2025, options).status is Status.FAIL
 
 
-def test_a_special_zone_is_exempt_under_art_5_1_d_and_has_no_percentages() -> None:
+def test_a_special_zone_short_of_the_xa_orientation_is_exempt_under_art_5_1_d() -> None:
     unit = ProposedUnit(
         id="bl", name="Bạch Long Vĩ", unit_type=UnitType.DAC_KHU, area_km2=3.07, population=686
     )
     result = check_unit(unit, NQ76_2025, DELTA)
     assert result.status is Status.EXEMPT
     assert result.exemption.citation.provision_en == "Art 5(1)(d)"
-    assert (result.area, result.population) == (None, None)
+    # Measured against the xã orientation (21 km², 16,000 people) so the dossier shows how far.
+    assert result.area.percent == pytest.approx(100 * 3.07 / 21, abs=0.01)
+    assert result.population.percent == pytest.approx(100 * 686 / 16_000, abs=0.01)
+    assert {v.rule_id for v in result.waived} == {"nq76.xa.area", "nq76.xa.population"}
+
+
+def test_a_special_zone_that_meets_the_xa_orientation_passes_without_an_exemption() -> None:
+    unit = ProposedUnit(
+        id="ch", name="Cát Hải", unit_type=UnitType.DAC_KHU, area_km2=286.98, population=71_211
+    )
+    result = check_unit(unit, NQ76_2025, DELTA)
+    assert (result.status, result.exemption) == (Status.PASS, None)
+
+
+def test_without_the_island_option_a_special_zone_short_of_the_orientation_fails() -> None:
+    unit = ProposedUnit(
+        id="bl", name="Bạch Long Vĩ", unit_type=UnitType.DAC_KHU, area_km2=3.07, population=686
+    )
+    options = PlanOptions(red_river_delta=True, special_zones_exempt=False)
+    assert check_unit(unit, NQ76_2025, options).status is Status.FAIL
 
 
 def test_a_unit_not_arranged_is_exempt_with_its_reason() -> None:
