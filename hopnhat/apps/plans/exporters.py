@@ -230,15 +230,17 @@ def map_pages(plan: Plan) -> list[MapPage]:
         districts.setdefault(district.full_name, []).append(geometry)
     pieces: dict[str, list[BaseGeometry]] = {}
     names: dict[str, str] = {}
+    labels: dict[str, str] = {}  # the bare name: "Bạch Long Vĩ", not "khu Bạch Long Vĩ"
     assignments = Assignment.objects.filter(plan=plan).select_related("old_unit", "new_unit")
     for a in assignments.order_by("new_unit__position", "new_unit__key"):
         geometry = piece_geometry(a)
         names[a.new_unit.key] = _new_full_name(a.new_unit.unit_type, a.new_unit.name)
+        labels[a.new_unit.key] = a.new_unit.name
         if geometry is not None:
             pieces.setdefault(a.new_unit.key, []).append(geometry)
     proposed = [
         MapFeature(
-            label=names[key].split(" ", 1)[-1] if " " in names[key] else names[key],
+            label=labels[key],
             geometry=shapely.union_all(parts),
             fill_class=names[key],
         )

@@ -11,6 +11,7 @@ import colorsys
 import io
 import math
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from reportlab.lib.colors import Color, black, white
@@ -21,37 +22,49 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
-from shapely.ops import unary_union
 
-from hopnhat.apps.plans.dossier.model import MapPage
+from hopnhat.apps.plans.dossier.model import MapFeature, MapPage
 
 EARTH_RADIUS_M = 6_371_008.8
-# Times New Roman, or a metric-compatible font with Vietnamese glyphs (reportlab's built-in
-# Times-Roman has Latin-1 only, so "Phường" would lose its diacritics).
+SHIPPED_FONTS = Path(__file__).resolve().parents[3] / "data" / "fonts"
+# Times New Roman when installed, else the shipped Liberation Serif 2 (metric-compatible). Each
+# candidate must carry the Vietnamese precomposed letters: reportlab's built-in Times-Roman and
+# Liberation 1.x (Debian's fonts-liberation) stop at Latin Extended-A, so "Bản đồ" printed as
+# "B□n đ□" before this check.
 _FONT_CANDIDATES = [
     (
-        "/usr/share/fonts/truetype/msttcorefonts/Times_New_Roman.ttf",
-        "/usr/share/fonts/truetype/msttcorefonts/Times_New_Roman_Bold.ttf",
+        Path("/usr/share/fonts/truetype/msttcorefonts/Times_New_Roman.ttf"),
+        Path("/usr/share/fonts/truetype/msttcorefonts/Times_New_Roman_Bold.ttf"),
     ),
-    (
-        "/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf",
-        "/usr/share/fonts/truetype/liberation/LiberationSerif-Bold.ttf",
-    ),
-    (
-        "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf",
-        "/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf",
-    ),
+    (SHIPPED_FONTS / "LiberationSerif-Regular.ttf", SHIPPED_FONTS / "LiberationSerif-Bold.ttf"),
 ]
+VIETNAMESE_PROBE = "ẢẠẤẦẨẪẬẮẰẲẴẶẸẺẼẾỀỂỄỆỈỊỌỎỐỒỔỖỘỚỜỞỠỢỤỦỨỪỬỮỰỲỴỶỸĐƠƯảạấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹđơư"
+# A part of the map farther than this share of the main frame's diagonal from it (Bạch Long Vĩ,
+# ~110 km offshore) goes into an inset instead of shrinking the whole map to fit it.
+OUTLIER_GAP_SHARE = 0.25
+INSET_SIZE = 48 * mm
+
+
+def covers_vietnamese(font: TTFont) -> bool:
+    glyphs = font.face.charToGlyph
+    return all(ord(letter) in glyphs for letter in VIETNAMESE_PROBE)
 
 
 def _fonts() -> tuple[str, str]:
-    for regular, bold in _FONT_CANDIDATES:
-        if Path(regular).exists() and Path(bold).exists():
-            if "HN-Serif" not in pdfmetrics.getRegisteredFontNames():
-                pdfmetrics.registerFont(TTFont("HN-Serif", regular))
-                pdfmetrics.registerFont(TTFont("HN-Serif-Bold", bold))
+    if "HN-Serif" in pdfmetrics.getRegisteredFontNames():
+        return "HN-Serif", "HN-Serif-Bold"
+    for regular_path, bold_path in _FONT_CANDIDATES:
+        if not (regular_path.exists() and bold_path.exists()):
+            continue
+        regular, bold = (
+            TTFont("HN-Serif", str(regular_path)),
+            TTFont("HN-Serif-Bold", str(bold_path)),
+        )
+        if covers_vietnamese(regular) and covers_vietnamese(bold):
+            pdfmetrics.registerFont(regular)
+            pdfmetrics.registerFont(bold)
             return "HN-Serif", "HN-Serif-Bold"
-    return "Times-Roman", "Times-Bold"
+    raise RuntimeError(f"No serif font with Vietnamese letters: {SHIPPED_FONTS} is incomplete.")
 
 
 def class_colours(classes: Iterable[str]) -> dict[str, Color]:
@@ -72,12 +85,61 @@ def maps_pdf(pages: Sequence[MapPage], *, paper: str = "A3") -> bytes:
     canvas.setTitle(" / ".join(page.title for page in pages))
     regular, bold = _fonts()
     # One frame for all pages, so that the two maps overlay when printed.
-    everything = unary_union([f.geometry for page in pages for f in page.features])
+    layout = map_layout([f.geometry for page in pages for f in page.features])
     for page in pages:
-        _draw_page(canvas, page, size, everything.bounds, regular, bold)
+        _draw_page(canvas, page, size, layout, regular, bold)
         canvas.showPage()
     canvas.save()
     return buffer.getvalue()
+
+
+Bounds = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class MapLayout:
+    """The main frame's extent, and the outlying parts drawn in insets at their own scale."""
+
+    main: Bounds
+    insets: tuple[Bounds, ...]
+
+    def inset_of(self, geometry: BaseGeometry) -> int | None:
+        point = geometry.representative_point()
+        for index, (west, south, east, north) in enumerate(self.insets):
+            if west <= point.x <= east and south <= point.y <= north:
+                return index
+        return None
+
+
+def _gap(a: Bounds, b: Bounds) -> float:
+    dx = max(b[0] - a[2], a[0] - b[2], 0.0)
+    dy = max(b[1] - a[3], a[1] - b[3], 0.0)
+    return math.hypot(dx, dy)
+
+
+def _merge(a: Bounds, b: Bounds) -> Bounds:
+    return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
+
+
+def map_layout(geometries: Sequence[BaseGeometry]) -> MapLayout:
+    """Cluster the drawing by proximity; clusters far from the largest go into insets."""
+    clusters: list[Bounds] = []
+    for geometry in geometries:
+        bounds: Bounds = geometry.bounds
+        near = [c for c in clusters if _gap(c, bounds) <= 0.02]  # ~2 km: touching or close
+        for cluster in near:
+            clusters.remove(cluster)
+            bounds = _merge(bounds, cluster)
+        clusters.append(bounds)
+    clusters.sort(key=lambda c: (c[2] - c[0]) * (c[3] - c[1]), reverse=True)
+    main, insets = clusters[0], []
+    for cluster in clusters[1:]:
+        diagonal = math.hypot(main[2] - main[0], main[3] - main[1])
+        if _gap(main, cluster) > OUTLIER_GAP_SHARE * diagonal:
+            insets.append(cluster)
+        else:
+            main = _merge(main, cluster)
+    return MapLayout(main=main, insets=tuple(insets))
 
 
 class _Frame:
@@ -128,7 +190,7 @@ def _draw_page(
     canvas: Canvas,
     page: MapPage,
     size: tuple[float, float],
-    bounds: tuple[float, float, float, float],
+    layout: MapLayout,
     regular: str,
     bold: str,
 ) -> None:
@@ -146,30 +208,22 @@ def _draw_page(
         width - 2 * margin - legend_width,
         height - 2 * margin - 34 * mm,
     )
-    frame = _Frame(bounds, box)
+    frame = _Frame(layout.main, box)
     colours = class_colours(f.fill_class for f in page.features)
-
-    canvas.setLineWidth(0.35)
-    canvas.setStrokeColor(Color(0.25, 0.25, 0.25))
-    for feature in page.features:
-        canvas.setFillColor(colours[feature.fill_class])
-        canvas.drawPath(_path(canvas, frame, feature.geometry), stroke=1, fill=1, fillMode=0)
-    canvas.setLineWidth(1.2)
-    canvas.setStrokeColor(black)
-    for boundary in page.boundaries:
-        canvas.drawPath(_path(canvas, frame, boundary), stroke=1, fill=0)
-
+    placement = {id(f): layout.inset_of(f.geometry) for f in page.features}
+    main_features = [f for f in page.features if placement[id(f)] is None]
     label_size = 5.5 if len(page.features) > 150 else 7
-    canvas.setFont(regular, label_size)
-    canvas.setFillColor(black)
-    for feature in page.features:
-        point = feature.geometry.representative_point()
-        x, y = frame.point(point.x, point.y)
-        canvas.drawCentredString(x, y - label_size / 3, feature.label)
+    _draw_features(canvas, frame, main_features, page.boundaries, colours, regular, label_size)
 
     canvas.setStrokeColor(black)
     canvas.setLineWidth(0.8)
     canvas.rect(box[0], box[1], box[2], box[3], stroke=1, fill=0)
+    taken = [_projected(frame, f.geometry) for f in main_features]
+    for index, bounds in enumerate(layout.insets):
+        inset_features = [f for f in page.features if placement[id(f)] == index]
+        corner = _emptiest_corner(box, taken, index)
+        taken.append(corner)
+        _draw_inset(canvas, bounds, corner, inset_features, colours, regular, label_size)
     _legend(
         canvas,
         colours,
@@ -180,6 +234,87 @@ def _draw_page(
     )
     _scale_bar(canvas, frame, (box[0] + 6 * mm, box[1] - 10 * mm), regular)
     _north_arrow(canvas, (box[0] + box[2] - 14 * mm, box[1] + box[3] - 24 * mm), bold)
+
+
+def _draw_features(
+    canvas: Canvas,
+    frame: _Frame,
+    features: Sequence[MapFeature],
+    boundaries: Sequence[BaseGeometry],
+    colours: dict[str, Color],
+    regular: str,
+    label_size: float,
+) -> None:
+    canvas.setLineWidth(0.35)
+    canvas.setStrokeColor(Color(0.25, 0.25, 0.25))
+    for feature in features:
+        canvas.setFillColor(colours[feature.fill_class])
+        canvas.drawPath(_path(canvas, frame, feature.geometry), stroke=1, fill=1, fillMode=0)
+    canvas.setLineWidth(1.2)
+    canvas.setStrokeColor(black)
+    for boundary in boundaries:
+        canvas.drawPath(_path(canvas, frame, boundary), stroke=1, fill=0)
+    canvas.setFont(regular, label_size)
+    canvas.setFillColor(black)
+    for feature in features:
+        point = feature.geometry.representative_point()
+        x, y = frame.point(point.x, point.y)
+        canvas.drawCentredString(x, y - label_size / 3, feature.label)
+
+
+Rect = tuple[float, float, float, float]  # left, bottom, width, height in points
+
+
+def _projected(frame: _Frame, geometry: BaseGeometry) -> Rect:
+    west, south, east, north = geometry.bounds
+    left, bottom = frame.point(west, south)
+    right, top = frame.point(east, north)
+    return (left, bottom, right - left, top - bottom)
+
+
+def _overlap(a: Rect, b: Rect) -> float:
+    dx = min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])
+    dy = min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1])
+    return max(dx, 0.0) * max(dy, 0.0)
+
+
+def _emptiest_corner(box: Rect, taken: Sequence[Rect], index: int) -> Rect:
+    """The corner of the map frame where an inset hides the least of the drawing."""
+    pad = 3 * mm
+    left, bottom, width, height = box
+    xs = (left + width - INSET_SIZE - pad, left + pad)
+    # The top-right corner holds the north arrow.
+    corners = [(x, bottom + pad) for x in xs] + [(left + pad, bottom + height - INSET_SIZE - pad)]
+    rects = [(x, y, INSET_SIZE, INSET_SIZE) for x, y in corners]
+    return min(rects, key=lambda r: (sum(_overlap(r, t) for t in taken), rects.index(r)))
+
+
+def _draw_inset(
+    canvas: Canvas,
+    bounds: Bounds,
+    rect: Rect,
+    features: Sequence[MapFeature],
+    colours: dict[str, Color],
+    regular: str,
+    label_size: float,
+) -> None:
+    left, bottom, width, height = rect
+    canvas.setFillColor(white)
+    canvas.setStrokeColor(black)
+    canvas.setLineWidth(0.8)
+    canvas.rect(left, bottom, width, height, stroke=1, fill=1)
+    caption_height = 6 * mm
+    # Pad the extent so a small island is not drawn edge to edge.
+    west, south, east, north = bounds
+    pad = max(east - west, north - south) * 0.15 + 0.002
+    frame = _Frame(
+        (west - pad, south - pad, east + pad, north + pad),
+        (left + 2 * mm, bottom + caption_height, width - 4 * mm, height - caption_height - 2 * mm),
+    )
+    _draw_features(canvas, frame, features, (), colours, regular, label_size + 1)
+    canvas.setFont(regular, 7)
+    canvas.setFillColor(black)
+    canvas.drawCentredString(left + width / 2, bottom + 2 * mm, scale_text(frame))
 
 
 def _legend(
@@ -229,8 +364,12 @@ def _scale_bar(canvas: Canvas, frame: _Frame, origin: tuple[float, float], regul
     canvas.drawString(x, y - 4 * mm, "0")
     label = f"{metres / 1000:g} km" if metres >= 1000 else f"{metres:g} m"
     canvas.drawRightString(x + length, y - 4 * mm, label)
+    canvas.drawString(x + length + 6 * mm, y, scale_text(frame))
+
+
+def scale_text(frame: _Frame) -> str:
     ratio = round(1 / (frame.scale / (72 / 0.0254)))  # metres on the ground per metre of paper
-    canvas.drawString(x + length + 6 * mm, y, f"Tỷ lệ 1:{ratio:,}".replace(",", "."))
+    return f"Tỷ lệ 1:{ratio:,}".replace(",", ".")
 
 
 def _north_arrow(canvas: Canvas, origin: tuple[float, float], bold: str) -> None:

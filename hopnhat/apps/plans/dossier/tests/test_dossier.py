@@ -14,7 +14,7 @@ from hopnhat.apps.plans.dossier import (
     scheme_docx,
     unit_paragraph,
 )
-from hopnhat.apps.plans.dossier.maps import nice_length_m
+from hopnhat.apps.plans.dossier.maps import map_layout, nice_length_m
 from hopnhat.apps.plans.dossier.tests.builders import enacted_plan, map_pages, small_plan
 from hopnhat.engine.resolutions import parse_resolution
 from hopnhat.engine.resolutions.tests.tables import hp_crosswalk_table, parsed_assignment
@@ -121,6 +121,31 @@ def test_the_maps_are_two_landscape_pages_of_vector_drawing():
     assert content.startswith(b"%PDF")
     assert b"/Count 2" in content  # the current and the proposed map
     assert b"/MediaBox [ 0 0 1190.551 841.8898 ]" in content  # A3 landscape
+
+
+@pytest.mark.slow
+def test_the_map_text_keeps_every_vietnamese_letter():
+    # A font without the precomposed letters (Liberation 1.x, Times-Roman) drops "ả", "ồ", "ệ".
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(maps_pdf(map_pages(), paper="A3")))
+    current, proposed = (page.extract_text() for page in reader.pages)
+    assert "BẢN ĐỒ HIỆN TRẠNG ĐƠN VỊ HÀNH CHÍNH CẤP XÃ" in current
+    assert "BẢN ĐỒ PHƯƠNG ÁN SẮP XẾP ĐƠN VỊ HÀNH CHÍNH CẤP XÃ" in proposed
+    assert "CHÚ GIẢI" in proposed and "Tỷ lệ 1:" in proposed
+    assert "Nguyễn Bỉnh Khiêm" in proposed
+
+
+def test_an_outlying_island_goes_to_an_inset_and_the_main_frame_fits_the_rest():
+    pages = map_pages()
+    proposed = {f.label: f.geometry for f in pages[1].features}
+    layout = map_layout(list(proposed.values()))
+    [inset] = layout.insets
+    bach_long_vi = proposed["Bạch Long Vĩ"].representative_point()
+    assert inset[0] <= bach_long_vi.x <= inset[2] and inset[1] <= bach_long_vi.y <= inset[3]
+    # The main frame ends west of Bạch Long Vĩ (107.7° E) and still holds Cát Hải.
+    assert layout.main[2] < 107.3 < bach_long_vi.x
+    assert layout.inset_of(proposed["Cát Hải"]) is None
 
 
 def test_the_scale_bar_takes_a_round_length():
