@@ -19,8 +19,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from hopnhat.engine.arrange import Floor, Options, Progress, Rules, Units, arrange
 from hopnhat.engine.arrange.graph import grid_adjacency
+from hopnhat.engine.arrange.problem import UnitType
 
-FLOORS = {
+FLOORS: dict[UnitType, Floor] = {
     "xa": Floor(area_km2=21, population=16000),
     "phuong": Floor(area_km2=5.5, population=21000),
 }

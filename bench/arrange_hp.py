@@ -28,12 +28,13 @@ sys.path.insert(0, str(ROOT))
 
 from hopnhat.engine.arrange import Floor, GroupField, Options, Rules, Units, arrange  # noqa: E402
 from hopnhat.engine.arrange.graph import NORTH_VIETNAM_ALBERS, build_adjacency, project  # noqa: E402
+from hopnhat.engine.arrange.problem import UnitType  # noqa: E402
 from hopnhat.engine.text import fold  # noqa: E402
 
 DATA_DIRS = [ROOT / "hopnhat/data/vn", Path("/work/shared/data/vn"), ROOT.parent / "shared/data/vn"]
 CAT_HAI_DISTRICT = "Huyện Cát Hải"
 BLV_DISTRICT_CODE = "318"
-FLOORS = {
+FLOORS: dict[UnitType, Floor] = {
     "xa": Floor(area_km2=21, population=16000),
     "phuong": Floor(area_km2=5.5, population=21000),
 }

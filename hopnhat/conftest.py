@@ -4,6 +4,9 @@ import pytest
 
 from hopnhat.common.testing import load_demo_cast
 
+# Headless Chromium fixtures (chromium, browser_context, browser_page…) for every app's tests.
+pytest_plugins = ["hopnhat.common.browser_testing"]
+
 
 @pytest.fixture
 def demo(db: None) -> None:

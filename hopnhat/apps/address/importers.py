@@ -3,16 +3,19 @@ tables officials import. Shared by the bulk page, the API and the CLI."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
-import zipfile
+import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from hopnhat.apps.address.xlsx import SheetReader, UnreadableWorkbookError
 from hopnhat.common.errors import ValidationFailedError
 from hopnhat.engine.address import Conversion
 from hopnhat.engine.text import fold
@@ -56,17 +59,23 @@ class Table:
 
 
 def open_table(path: Path, *, filename: str = "") -> Table:
+    if _is_xlsx(path, filename):
+        return _xlsx_table(path)
+    return _csv_table(path)
+
+
+def _is_xlsx(path: Path, filename: str) -> bool:
     name = (filename or path.name).lower()
     with open(path, "rb") as handle:
         magic = handle.read(4)
     if magic == b"PK\x03\x04" or name.endswith((".xlsx", ".xlsm")):
-        return _xlsx_table(path)
+        return True
     if name.endswith(".xls") or magic == b"\xd0\xcf\x11\xe0":
         raise ValidationFailedError(
             _("Old Excel files (.xls) are not read; save the file as .xlsx or CSV UTF-8."),
             fields={"file": [_("Unsupported file type.")]},
         )
-    return _csv_table(path)
+    return False
 
 
 def _csv_table(path: Path) -> Table:
@@ -75,52 +84,148 @@ def _csv_table(path: Path) -> Table:
         first = handle.readline()
     except UnicodeDecodeError:
         handle.close()
-        raise ValidationFailedError(
-            _("The CSV file is not UTF-8; save it as “CSV UTF-8”."),
-            fields={"file": [_("Not UTF-8.")]},
-        ) from None
-    delimiter = max((",", ";", "\t"), key=first.count)
+        raise _not_utf8(path) from None
+    delimiter = _delimiter(first)
     header = next(csv.reader([first], delimiter=delimiter), [])
     if not any(cell.strip() for cell in header):
         handle.close()
         raise ValidationFailedError(_("The file is empty."), fields={"file": [_("Empty.")]})
 
     def rows() -> Iterator[list[str]]:
+        row = 1
         with handle:
+            # Strict: a quotation mark left open would otherwise swallow every row after it
+            # into one cell, and those rows would silently go missing from the result.
+            reader = csv.reader(handle, delimiter=delimiter, strict=True)
             try:
-                yield from csv.reader(handle, delimiter=delimiter)
+                for row, cells in enumerate(reader, start=2):  # noqa: B007  (named in errors)
+                    yield cells
             except UnicodeDecodeError:
+                raise _not_utf8(path) from None
+            except csv.Error:
+                broken = row_label(row + 1)
                 raise ValidationFailedError(
-                    _("The CSV file is not UTF-8; save it as “CSV UTF-8”."),
-                    fields={"file": [_("Not UTF-8.")]},
+                    _(
+                        "Row %(row)s is not valid CSV: a quotation mark opens a cell and is not "
+                        "closed, or is not followed by a separator; the file was not converted."
+                    )
+                    % {"row": broken},
+                    fields={"file": [_("Row %(row)s is broken.") % {"row": broken}]},
                 ) from None
 
     return Table(header=[cell.strip() for cell in header], rows=rows())
 
 
-def _xlsx_table(path: Path) -> Table:
-    from openpyxl import load_workbook
+def _delimiter(first_line: str) -> str:
+    return max((",", ";", "\t"), key=first_line.count)
 
+
+def _not_utf8(path: Path) -> ValidationFailedError:
+    """Names the first row and column holding bytes that are not UTF-8."""
+    found = locate_bad_text(path)
+    if found is None:
+        message = _("The CSV file is not UTF-8; save it as “CSV UTF-8”.")
+    else:
+        message = _(
+            "Row %(row)s, column “%(column)s” is not UTF-8 text; save the file as “CSV UTF-8”."
+        ) % {"row": row_label(found[0]), "column": found[1]}
+    return ValidationFailedError(message, fields={"file": [message]})
+
+
+def locate_bad_text(path: Path) -> tuple[int, str] | None:
+    """(row, column name) of the first cell with bytes that do not decode as UTF-8."""
+    with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
+        first = handle.readline()
+        delimiter = _delimiter(first)
+        header = next(csv.reader([first], delimiter=delimiter), [])
+        rows = csv.reader(itertools.chain([first], handle), delimiter=delimiter)
+        for row, cells in enumerate(rows, start=1):
+            for at, cell in enumerate(cells):
+                if "\ufffd" in cell:
+                    name = header[at].strip() if at < len(header) and row > 1 else ""
+                    return row, name or str(at + 1)
+    return None
+
+
+def count_rows(path: Path, *, filename: str = "") -> int:
+    """Data rows, for the progress bar; a CSV is checked to be UTF-8 on the way (one pass).
+
+    CSV: its lines (a cell with a line break in it makes this an upper bound). XLSX: the rows
+    the sheet holds, counted in its XML without reading the cells.
+    """
+    if _is_xlsx(path, filename):
+        return max(0, _xlsx_rows(path) - 1)
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    lines = 0
+    last = b"\n"
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError:
+                raise _not_utf8(path) from None
+            lines += chunk.count(b"\n")
+            last = chunk[-1:]
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise ValidationFailedError(
-            _("The file is not a readable XLSX workbook."), fields={"file": [_("Unreadable.")]}
-        ) from None
-    cells = workbook.worksheets[0].iter_rows(values_only=True)
-    header = [_text(c) for c in next(cells, ())]
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        raise _not_utf8(path) from None
+    lines += last != b"\n"  # a last row without a line break
+    return max(0, lines - 1)
+
+
+def _xlsx_rows(path: Path) -> int:
+    try:
+        reader = SheetReader(path)
+    except UnreadableWorkbookError:
+        raise _unreadable_xlsx() from None
+    try:
+        return reader.count_rows()
+    except UnreadableWorkbookError:
+        raise _unreadable_xlsx() from None
+    finally:
+        reader.close()
+
+
+def _unreadable_xlsx() -> ValidationFailedError:
+    return ValidationFailedError(
+        _("The file is not a readable XLSX workbook."), fields={"file": [_("Unreadable.")]}
+    )
+
+
+def _xlsx_table(path: Path) -> Table:
+    try:
+        reader = SheetReader(path)
+        cells = reader.rows()
+        header = [_text(c) for c in next(cells, [])]
+    except UnreadableWorkbookError:
+        raise _unreadable_xlsx() from None
     if not any(header):
-        workbook.close()
+        reader.close()
         raise ValidationFailedError(_("The file is empty."), fields={"file": [_("Empty.")]})
 
     def rows() -> Iterator[list[str]]:
+        width = len(header)
         try:
             for row in cells:
-                yield [_text(c) for c in row]
+                texts = [c.strip() if type(c) is str else _text(c) for c in row]
+                # Cells the sheet leaves out at the end of a row are empty ones (as in openpyxl).
+                yield texts + [""] * (width - len(texts)) if len(texts) < width else texts
+        except UnreadableWorkbookError as exc:
+            raise ValidationFailedError(
+                _("Row %(row)s of the workbook cannot be read; the file was not converted.")
+                % {"row": row_label(exc.row or 0)},
+                fields={"file": [_("Unreadable.")]},
+            ) from None
         finally:
-            workbook.close()
+            reader.close()
 
     return Table(header=header, rows=rows())
+
+
+def row_label(number: int) -> str:
+    """A row number as the reader writes numbers (1.234.567 in Vietnamese, 1,234,567 in English)."""
+    return number_format(number, force_grouping=True)
 
 
 def _text(value: Any) -> str:

@@ -51,7 +51,7 @@ def convert_table(
         progress=progress,
     )
     stem = Path(filename).stem or "addresses"
-    job.save_result_file(f"{stem}-converted.csv", out.read_bytes())
+    job.save_result_file(f"{stem}-converted.csv", out)
     out.unlink(missing_ok=True)
     source.unlink(missing_ok=True)
     return summary.as_dict()

@@ -10,6 +10,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.files.move import file_move_safe
+from django.core.files.uploadedfile import TemporaryUploadedFile, UploadedFile
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -23,7 +25,12 @@ from hopnhat.apps.address.actions import (
 )
 from hopnhat.apps.address.api import check_rate, public_rate
 from hopnhat.apps.address.forms import BulkUploadForm, ConvertForm, SubUnitImportForm
-from hopnhat.apps.address.importers import find_columns, open_table, read_sub_units
+from hopnhat.apps.address.importers import (
+    count_rows,
+    find_columns,
+    open_table,
+    read_sub_units,
+)
 from hopnhat.apps.address.tasks import uploads_dir
 from hopnhat.apps.directory.models import Membership
 from hopnhat.apps.jobs.access import get_job_for_user
@@ -98,14 +105,23 @@ def bulk_upload(request: HttpRequest) -> HttpResponse:
         folder = uploads_dir()
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / _UPLOAD_NAME.format(token=token, suffix=suffix)
-        with open(path, "wb") as handle:
-            for chunk in upload.chunks():
-                handle.write(chunk)
+        _keep_upload(upload, path)
         (folder / f"{token}.owner").write_text(
             json.dumps({"user": request.user.pk, "filename": upload.name or ""}), encoding="utf-8"
         )
         return redirect("address:bulk_columns", token=token)
     return render(request, "address/bulk_upload.html", {"form": form})
+
+
+def _keep_upload(upload: UploadedFile, path: Path) -> None:
+    # A large upload is already on disk, spooled by Django: moved, not copied (a 130 MB
+    # register is not written a second time); a small one is in memory and written out.
+    if isinstance(upload, TemporaryUploadedFile):
+        file_move_safe(upload.temporary_file_path(), str(path))
+        return
+    with open(path, "wb") as handle:
+        for chunk in upload.chunks(1 << 20):
+            handle.write(chunk)
 
 
 def _owned_upload(request: HttpRequest, token: str) -> tuple[Path, str]:
@@ -144,7 +160,8 @@ def bulk_columns(request: HttpRequest, token: str) -> HttpResponse:
                 find_columns(header, [lon, lat])
             job = _start_bulk_job(request, path, filename, columns, lon, lat, request.POST)
         except DomainError as exc:
-            problems = [m for ms in exc.fields.values() for m in ms] or [exc.message]
+            # The message names the column or the row; the field messages only repeat it.
+            problems = [exc.message]
         else:
             return redirect("address:bulk_job", job_id=job.pk)
     context = {
@@ -188,29 +205,12 @@ def _start_bulk_job(
             "upload": path.name,
             "filename": filename,
             "columns": columns,
-            "total_rows": count_rows(path),
+            "total_rows": count_rows(path, filename=filename),
             "on": on,
             "lon_column": lon if lon and lat else "",
             "lat_column": lat if lon and lat else "",
         },
     )
-
-
-def count_rows(path: Path) -> int:
-    """Data rows, for the progress bar: lines of a CSV, the sheet's extent of an XLSX."""
-    if path.suffix in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
-
-        workbook = load_workbook(path, read_only=True)
-        try:
-            return max(0, (workbook.worksheets[0].max_row or 1) - 1)
-        finally:
-            workbook.close()
-    lines = 0
-    with open(path, "rb") as handle:
-        while chunk := handle.read(1 << 20):
-            lines += chunk.count(b"\n")
-    return max(0, lines - 1)
 
 
 @login_required

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from hopnhat.apps.core.navigation import items_for
+from hopnhat.apps.core.navigation import entries_for
 from hopnhat.apps.directory.access import principal_for
 
 
@@ -13,7 +13,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     section = request.resolver_match.namespace if request.resolver_match else ""
     section = "home" if section == "core" else section
     return {
-        "nav_items": items_for(principal),
+        "nav_entries": entries_for(principal),
         "nav_section": section,
         "principal": principal,
     }

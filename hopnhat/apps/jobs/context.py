@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import time
 import uuid
+from pathlib import Path
 
+from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -55,9 +57,14 @@ class JobContext:
         if Job.objects.filter(pk=self.job_id, cancel_requested=True).exists():
             raise JobCancelledError()
 
-    def save_result_file(self, filename: str, content: bytes) -> str:
+    def save_result_file(self, filename: str, content: bytes | Path) -> str:
         job = Job.objects.get(pk=self.job_id)
-        job.result_file.save(f"{self.job_id}/{filename}", ContentFile(content), save=False)
+        name = f"{self.job_id}/{filename}"
+        if isinstance(content, Path):  # copied in chunks: a 300 MB result never sits in memory
+            with open(content, "rb") as handle:
+                job.result_file.save(name, File(handle), save=False)
+        else:
+            job.result_file.save(name, ContentFile(content), save=False)
         name = job.result_file.name or ""
         if not self._mine().update(result_file=name):
             raise JobLostError(str(self.job_id))

@@ -5,14 +5,8 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hopnhat.apps.core.dates import LocalDateField
 from hopnhat.apps.workplan.models import ObstacleStatus
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self) -> None:
-        super().__init__(format="%Y-%m-%d")
 
 
 class IntakeForm(forms.Form):
@@ -30,7 +24,7 @@ class IntakeForm(forms.Form):
 
 
 class ProgressForm(forms.Form):
-    on = forms.DateField(label=_("Date"), widget=DateInput())
+    on = LocalDateField(label=_("Date"))
     percent = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100)
     text = forms.CharField(
         label=_("Result"), widget=forms.Textarea(attrs={"rows": 3}), required=False
@@ -46,7 +40,7 @@ class ProgressForm(forms.Form):
 
 
 class ExtensionForm(forms.Form):
-    requested_deadline = forms.DateField(label=_("New deadline"), widget=DateInput())
+    requested_deadline = LocalDateField(label=_("New deadline"))
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -60,7 +54,7 @@ class ObstacleForm(forms.Form):
         label=_("Obstacle or recommendation"), widget=forms.Textarea(attrs={"rows": 3})
     )
     addressed_to = forms.CharField(label=_("Addressed to"), max_length=300, initial="Bộ Nội vụ")
-    raised_on = forms.DateField(label=_("Raised on"), widget=DateInput(), initial=dt.date.today)
+    raised_on = LocalDateField(label=_("Raised on"), initial=dt.date.today)
 
 
 class AnswerForm(forms.Form):

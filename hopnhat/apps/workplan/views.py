@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hopnhat.apps.core.dates import parse_date
 from hopnhat.apps.directory.access import principal_for
 from hopnhat.apps.directory.models import Organisation
 from hopnhat.apps.workplan.access import (
@@ -69,10 +70,8 @@ PAGE_SIZE = 100
 
 
 def _date_param(request: HttpRequest, name: str, default: dt.date) -> dt.date:
-    try:
-        return dt.date.fromisoformat(request.GET.get(name, "")[:10])
-    except ValueError:
-        return default
+    # ISO from the scripted filters, dd/mm/yyyy when the form is sent without JavaScript.
+    return parse_date(request.GET.get(name)) or default
 
 
 def _status_headings() -> list[tuple[str, str]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
+from hopnhat.engine.arrange.partition import EXACT_LIMIT, best_split
 from hopnhat.engine.arrange.state import EPS, State
 
 Stop = Callable[[], bool]
@@ -106,35 +107,59 @@ def absorb(state: State, loose: list[int]) -> None:
                 stack.extend(u for u in a.nbr[v] if u in pending)
 
 
-def improve_boundaries(state: State, rnd: random.Random, stop: Stop) -> int:
-    """One pass of single-atom boundary moves in random order; returns the number made."""
+def improve_boundaries(state: State, rnd: random.Random, stop: Stop, more: Stop) -> int:
+    """Passes of single-atom boundary moves in random order while a pass moves something and
+    `more()` holds; returns the number of moves made.
+
+    An atom whose region and neighbouring regions did not change since it was last found
+    without a useful move would be found so again (the count, hence the ideal population, is
+    the same through all passes), so later passes skip it: they cost what changed, not the
+    whole map.
+    """
     a = state.atoms
     label = state.label
+    stamp = state.stamp
     ideal = state.ideal()
-    moves = 0
-    for v in _shuffled(rnd, list(range(a.size))):
-        if stop():
-            break
-        if a.lock[v] >= 0:
-            continue
-        source = label[v]
-        if len(state.regions[source].members) == 1:
-            continue
-        targets = sorted({label[u] for u in a.nbr[v]} - {source})
-        best: tuple[float, float] | None = None
-        best_target = -1
-        for target in targets:
-            if state.conflicts(v, target):
+    checked: dict[int, int] = {}
+    total = 0
+    while not stop():
+        moves = 0
+        for v in _shuffled(rnd, list(range(a.size))):
+            if stop():
+                break
+            if a.lock[v] >= 0:
                 continue
-            d_def, d_soft = state.move_delta(v, source, target, ideal)
-            if d_def < -EPS or (d_def <= EPS and d_soft < -EPS):
-                key = (round(d_def, 9), d_soft)
-                if best is None or key < best:
-                    best, best_target = key, target
-        if best_target >= 0 and state.stays_connected_without(v, source):
-            state.move(v, best_target)
-            moves += 1
-    return moves
+            source = label[v]
+            if len(state.regions[source].members) == 1:
+                continue
+            around = {label[u] for u in a.nbr[v]}
+            seen = checked.get(v)
+            if (
+                seen is not None
+                and stamp[source] <= seen
+                and all(stamp[rid] <= seen for rid in around)
+            ):
+                continue
+            around.discard(source)
+            best: tuple[float, float] | None = None
+            best_target = -1
+            for target in sorted(around):
+                if state.conflicts(v, target):
+                    continue
+                d_def, d_soft = state.move_delta(v, source, target, ideal)
+                if d_def < -EPS or (d_def <= EPS and d_soft < -EPS):
+                    key = (round(d_def, 9), d_soft)
+                    if best is None or key < best:
+                        best, best_target = key, target
+            if best_target >= 0 and state.stays_connected_without(v, source):
+                state.move(v, best_target)
+                moves += 1
+            else:
+                checked[v] = state.changes
+        total += moves
+        if not moves or not more():
+            break
+    return total
 
 
 def adjacent_pairs(state: State) -> dict[tuple[int, int], float]:
@@ -205,7 +230,20 @@ def split_region(
     nodes = sorted(state.regions[rid].members)
     if len(nodes) < parts:
         return False
-    ideal = state.ideal()
+    best = _best_pieces(state, nodes, parts, state.ideal(), rnd, tries)
+    if best is None:
+        return False
+    _apply_pieces(state, rid, best[1])
+    return True
+
+
+def _best_pieces(
+    state: State, nodes: list[int], parts: int, ideal: float, rnd: random.Random, tries: int
+) -> tuple[float, list[list[int]]] | None:
+    """Best split of `nodes` into `parts` pieces meeting the floors: exact for small node sets,
+    else the best of `tries` random regrowths. None when none was found."""
+    if len(nodes) <= EXACT_LIMIT:
+        return best_split(state, nodes, parts, ideal)
     best: tuple[float, list[list[int]]] | None = None
     for _ in range(tries):
         seeds = rnd.sample(nodes, parts)
@@ -215,10 +253,7 @@ def split_region(
         score = _score_pieces(state, pieces, ideal)
         if score is not None and (best is None or score < best[0]):
             best = (score, pieces)
-    if best is None:
-        return False
-    _apply_pieces(state, rid, best[1])
-    return True
+    return best
 
 
 def _regrow(
@@ -337,15 +372,7 @@ def resplit_pair(
     current = state.region_term(a_rid, ideal) + state.region_term(b_rid, ideal)
     if state.region_deficit(a_rid) + state.region_deficit(b_rid) > EPS:
         return False
-    best: tuple[float, list[list[int]]] | None = None
-    for _ in range(tries):
-        seeds = rnd.sample(nodes, parts)
-        pieces = _regrow(state, nodes, seeds, rnd)
-        if pieces is None:
-            continue
-        score = _score_pieces(state, pieces, ideal)
-        if score is not None and (best is None or score < best[0]):
-            best = (score, pieces)
+    best = _best_pieces(state, nodes, parts, ideal, rnd, tries)
     if best is None or (parts == 2 and best[0] >= current - EPS):
         return False
     state.dissolve(b_rid)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import heapq
 import random
 from typing import Literal
 
@@ -88,24 +89,27 @@ def _raise_count(
     state: State, low: int | None, rnd: random.Random, stop: search.Stop, fixed: int
 ) -> None:
     """Split regions with room for two (largest slack first) until the count reaches `low`."""
-    tried: set[int] = set()
+    # A region's slack changes only when the region does, and a split replaces one region by
+    # new ones, so a heap of (slack, id), largest first, stays exact with the new ids pushed.
+    heap = [(-_slack(state, rid), -rid) for rid in state.regions]
+    heapq.heapify(heap)
     while (low is None or len(state.regions) + fixed < low) and not stop():
-        roomy = sorted(
-            ((_slack(state, rid), rid) for rid in state.regions if rid not in tried), reverse=True
-        )
-        roomy = [item for item in roomy if item[0] >= 2.0]
-        if not roomy:
+        while heap and -heap[0][1] not in state.regions:
+            heapq.heappop(heap)
+        if not heap or -heap[0][0] < 2.0:
             return
-        rid = roomy[0][1]
-        tried.add(rid)
+        rid = -heapq.heappop(heap)[1]
         if state.region_deficit(rid) <= EPS:
-            search.split_region(state, rid, rnd)
+            first_new = state.next_id
+            if search.split_region(state, rid, rnd):
+                for new in range(first_new, state.next_id):
+                    if new in state.regions:
+                        heapq.heappush(heap, (-_slack(state, new), -new))
 
 
 def _shape(state: State, rnd: random.Random, stop: search.Stop, fixed: int) -> None:
     options = state.options
-    while search.improve_boundaries(state, rnd, stop) and state.totals()[0] > EPS and not stop():
-        pass
+    search.improve_boundaries(state, rnd, stop, more=lambda: state.totals()[0] > EPS)
     search.repair_by_merging(state, stop, floor_count=1)
     if options.maximize_count:
         _raise_count(state, None, rnd, stop, fixed)
@@ -138,8 +142,7 @@ def _improve(state: State, rnd: random.Random, stop: search.Stop, fixed: int) ->
                 return
             if a in state.regions and b in state.regions and _room(state, a, b) >= 3.0:
                 search.resplit_pair(state, a, b, rnd, parts=3)
-    while search.improve_boundaries(state, rnd, stop) and not stop():
-        pass
+    search.improve_boundaries(state, rnd, stop, more=lambda: True)
     # Merge-and-resplit where it pays most: pairs that include a region of the worse half.
     ideal = state.ideal()
     terms = {rid: state.region_term(rid, ideal) for rid in state.regions}
@@ -173,6 +176,7 @@ def _report(options: Options, clock: _Clock, phase: str, state: State, fixed: in
 
 def _copy(state: State) -> State:
     clone = State(state.atoms, state.rules, state.options)
+    clone.memo_splits, clone.memo_best = state.memo_splits, state.memo_best
     for rid in sorted(state.regions):
         new = clone.new_region()
         for v in sorted(state.regions[rid].members):

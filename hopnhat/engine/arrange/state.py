@@ -32,12 +32,23 @@ class State:
         self.label = [-1] * atoms.size
         self.regions: dict[int, Region] = {}
         self._next = 0
+        # Change clock: `stamp[rid]` is the value of `changes` when region rid last changed, so
+        # a sweep can tell which earlier evaluations still hold.
+        self.changes = 0
+        self.stamp: dict[int, int] = {}
         self.total_pop = sum(atoms.pop)
         self.soft_fields = len(atoms.soft[0]) if atoms.size else 0
         self._exempt = rules.exempt_constituents
         floors = {kind: (f.area_km2, f.population) for kind, f in rules.floors.items()}
         self._floor_xa = floors.get("xa")
         self._floor_phuong = floors.get("phuong")
+        # Valid splits of small atom sets, by (parts, atoms) (see partition.py). Shared by
+        # copies of the state: they depend on the atoms and the rules only.
+        self.memo_splits: dict[tuple[int, frozenset[int]], list] = {}
+        # The best of those splits by (parts, atoms) and ideal population.
+        self.memo_best: dict[
+            tuple[tuple[int, frozenset[int]], float], tuple[float, list[list[int]]]
+        ] = {}
 
     # -- bookkeeping -------------------------------------------------------------------------
 
@@ -46,6 +57,11 @@ class State:
         self._next += 1
         self.regions[rid] = Region(self.soft_fields)
         return rid
+
+    @property
+    def next_id(self) -> int:
+        """The id the next new region gets (ids are never reused)."""
+        return self._next
 
     def length_to(self, v: int, rid: int) -> float:
         label = self.label
@@ -66,6 +82,8 @@ class State:
         region.size += a.constituents[v]
         if a.lock[v] >= 0:
             region.lock = a.lock[v]
+        self.changes += 1
+        self.stamp[rid] = self.changes
         for counts, code in zip(region.soft, a.soft[v], strict=True):
             counts[code] = counts.get(code, 0) + 1
         self.label[v] = rid
@@ -83,6 +101,8 @@ class State:
         region.size -= a.constituents[v]
         if a.lock[v] >= 0:
             region.lock = -1
+        self.changes += 1
+        self.stamp[rid] = self.changes
         for counts, code in zip(region.soft, a.soft[v], strict=True):
             counts[code] -= 1
             if counts[code] == 0:
@@ -162,25 +182,13 @@ class State:
         return any(label[u] == rid for u in self.atoms.cannot[v])
 
     def move_delta(self, v: int, source: int, target: int, ideal: float) -> tuple[float, float]:
-        """(change of summed deficit, change of summed soft term) if atom v moves."""
+        """(change of summed deficit, change of summed soft term) if atom v moves.
+
+        When the deficit grows the move is refused whatever the soft term does, so the soft
+        change is then not computed and returned as 0.
+        """
         a = self.atoms
         s, t = self.regions[source], self.regions[target]
-        to_source = to_target = 0.0
-        label = self.label
-        for u, length in zip(a.nbr[v], a.nlen[v], strict=True):
-            lu = label[u]
-            if lu == source:
-                to_source += length
-            elif lu == target:
-                to_target += length
-        spill_s = sum(len(c) - 1 for c in s.soft)
-        spill_t = sum(len(c) - 1 for c in t.soft)
-        new_spill_s = spill_s - sum(
-            1 for c, code in zip(s.soft, a.soft[v], strict=True) if c[code] == 1
-        )
-        new_spill_t = spill_t + sum(
-            1 for c, code in zip(t.soft, a.soft[v], strict=True) if code not in c
-        )
         old_d = self.deficit(area=s.area, pop=s.pop, phuong=s.phuong, size=s.size) + self.deficit(
             area=t.area, pop=t.pop, phuong=t.phuong, size=t.size
         )
@@ -195,6 +203,26 @@ class State:
             phuong=t.phuong + a.phuong[v],
             size=t.size + a.constituents[v],
         )
+        if new_d - old_d > EPS:
+            return new_d - old_d, 0.0
+        to_source = to_target = 0.0
+        label = self.label
+        for u, length in zip(a.nbr[v], a.nlen[v], strict=True):
+            lu = label[u]
+            if lu == source:
+                to_source += length
+            elif lu == target:
+                to_target += length
+        spill_s = spill_t = new_spill_s = new_spill_t = 0
+        if self.soft_fields:
+            spill_s = sum(len(c) - 1 for c in s.soft)
+            spill_t = sum(len(c) - 1 for c in t.soft)
+            new_spill_s = spill_s - sum(
+                1 for c, code in zip(s.soft, a.soft[v], strict=True) if c[code] == 1
+            )
+            new_spill_t = spill_t + sum(
+                1 for c, code in zip(t.soft, a.soft[v], strict=True) if code not in c
+            )
         old_s = self.term(
             area=s.area, pop=s.pop, perimeter=s.perimeter, spill=spill_s, ideal=ideal
         ) + self.term(area=t.area, pop=t.pop, perimeter=t.perimeter, spill=spill_t, ideal=ideal)

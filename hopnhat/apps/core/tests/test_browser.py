@@ -23,14 +23,13 @@ from urllib.parse import quote
 import pytest
 from django.conf import settings
 from django.db import connection
-from django.test import Client
 
 from hopnhat.apps.audit.models import AuditRecord, Outcome
-from hopnhat.apps.core.tests.conftest import DOCS_SCREENSHOTS_DIR
-from hopnhat.common.testing import DEMO_PASSWORD, org, user
+from hopnhat.common.browser_testing import DOCS_SCREENSHOTS_DIR, BrowserPage, sign_in
+from hopnhat.common.testing import DEMO_PASSWORD, org
 
 if TYPE_CHECKING:
-    from playwright.sync_api import BrowserContext, Page, Response
+    from playwright.sync_api import Page, Response
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -128,12 +127,7 @@ class Visitor:
 
     def sign_in_directly(self, username: str) -> None:
         """A session cookie without the login form, for tests about something else."""
-        client = Client()
-        client.force_login(user(username))
-        session = client.cookies[settings.SESSION_COOKIE_NAME].value
-        self.page.context.add_cookies(
-            [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": self.base_url}]
-        )
+        sign_in(self.page.context, base_url=self.base_url, username=username)
 
     @property
     def language(self) -> str | None:
@@ -152,6 +146,26 @@ class Visitor:
             for section in self.nav_sections()
         }
 
+    def follow_nav(self, section: str) -> None:
+        """Opens a section with the keyboard only, through its group's menu when it has one."""
+        nav = self.page.get_by_test_id("nav")
+        link = nav.locator(f'a[data-nav="{section}"]')
+        group = nav.locator(f'li.dropdown:has(a[data-nav="{section}"])')
+        if group.count():
+            group.locator(".dropdown-toggle").focus()
+            self.page.keyboard.press("Enter")
+            assert group.locator(".dropdown-menu").is_visible(), f"{section}: its menu is shut"
+            entries = group.locator(".dropdown-item").count()
+            for _ in range(entries):
+                self.page.keyboard.press("ArrowDown")
+                if link.evaluate("element => element === document.activeElement"):
+                    break
+        else:
+            link.focus()
+        assert link.evaluate("element => element === document.activeElement"), section
+        with self.page.expect_navigation():
+            self.page.keyboard.press("Enter")
+
     def switch_language(self, code: str) -> None:
         # The select submits its form on change (app.js); no button is visible with scripts on.
         with self.page.expect_navigation():
@@ -165,18 +179,22 @@ VisitorFactory = Callable[[str, str], Visitor]
 
 @pytest.fixture
 def visitor(
-    browser_context: BrowserContext, live_server: Any, demo_cast: None, screenshot_dir: Path
+    browser_page: BrowserPage, live_server: Any, demo_cast: None, screenshot_dir: Path
 ) -> Iterator[VisitorFactory]:
     """visitor(test, role) -> a Visitor on this test's page, over the live server."""
-    page = browser_context.new_page()
 
     def make(test: str, role: str) -> Visitor:
         return Visitor(
-            page=page, base_url=live_server.url, test=test, role=role, shots=screenshot_dir
+            page=browser_page.page,
+            base_url=live_server.url,
+            test=test,
+            role=role,
+            shots=screenshot_dir,
         )
 
     yield make
-    page.close()
+    # Refusals answer 403 on purpose, so only script errors and CSP refusals count here.
+    assert browser_page.errors == [], "no script error and no CSP refusal"
 
 
 def denied_count(username: str, action: str) -> int:
@@ -216,11 +234,14 @@ def test_each_role_sees_its_navigation_is_refused_where_it_has_no_right_and_swit
     # Every navigation item leads to its page, marked as the current section.
     you.open("/", "home-again")
     for section in EXPECTED_NAV[role]:
-        you.click_and_wait(f'[data-testid="nav"] a[data-nav="{section}"]')
+        you.follow_nav(section)
         you.check(section)
-        if True:
-            current = you.page.locator('[data-testid="nav"] a[aria-current="page"]')
-            assert current.get_attribute("data-nav") == section
+        current = you.page.locator('[data-testid="nav"] a[aria-current="page"]')
+        assert current.get_attribute("data-nav") == section
+        # A section inside a menu also lights up the menu's own button.
+        group = you.page.locator(f'[data-testid="nav"] li.dropdown:has(a[data-nav="{section}"])')
+        if group.count():
+            assert "active" in str(group.locator(".dropdown-toggle").get_attribute("class"))
         if role == "coordinator" and section == "directory":
             you.docs_screenshot("directory-coordinator-vi")
 
@@ -392,3 +413,39 @@ def test_the_progress_component_follows_a_real_worker_until_the_job_succeeds(
     you.open("/audit/", "audit")
     assert you.page.get_by_test_id("audit-table").locator("tbody tr").count() >= 1
     you.docs_screenshot("audit-log")
+
+
+# A 1366 × 768 laptop, the most common screen of the officials' offices.
+LAPTOP = {"width": 1366, "height": 768}
+# How many lines an element's text takes: one client rectangle per line box of the range.
+TEXT_LINES = """element => {
+  const range = document.createRange();
+  range.selectNodeContents(element);
+  return new Set([...range.getClientRects()].map(rect => Math.round(rect.top))).size;
+}"""
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_navigation_bar_fits_on_one_line_of_a_laptop_screen(
+    visitor: VisitorFactory, language: str
+) -> None:
+    you = visitor(f"nav-one-line-{language}", "admin")
+    you.page.set_viewport_size(LAPTOP)
+    # The directory admin sees every entry, the audit log and the administration link included.
+    you.sign_in_directly("demo-admin")
+    you.open("/", "home")
+    if language != you.language:
+        you.switch_language(language)
+
+    # Squeezed, a flat bar wraps its labels inside each item ("Kế hoạch / công tác") rather
+    # than onto a second row of items, so both are measured.
+    entries = you.page.locator("#main-nav .nav-link").all()
+    assert len(entries) >= 6
+    lines = {entry.inner_text().strip(): entry.evaluate(TEXT_LINES) for entry in entries}
+    assert all(count <= 1 for count in lines.values()), lines
+    item = you.page.get_by_test_id("nav").locator(".nav-item").first.bounding_box()
+    bar = you.page.locator("#main-nav").bounding_box()
+    assert bar is not None
+    assert item is not None
+    assert bar["height"] < 1.5 * item["height"], (bar, item)
+    you.screenshot("navbar")

@@ -7,20 +7,12 @@ picture of the README goes to docs/screenshots/territory-map.png.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from pathlib import Path
+import re
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from hopnhat.apps.core.tests.conftest import (
-    ARTIFACTS_DIR,
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    DOCS_SCREENSHOTS_DIR,
-    VIEWPORT,
-)
+from hopnhat.common.browser_testing import BrowserPage
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -28,46 +20,8 @@ if TYPE_CHECKING:
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def browser_page() -> Iterator[tuple[Page, list[str]]]:
-    """A page in Debian's Chromium, with the console errors it logs (CSP refusals among them)."""
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing: apt-get install chromium"
-        if os.environ.get("HOPNHAT_REQUIRE_BROWSER") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop on this thread; the test's ORM calls are safe.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    errors: list[str] = []
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-            )
-            context = browser.new_context(
-                viewport=VIEWPORT, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh"
-            )
-            context.set_default_timeout(15_000)
-            page = context.new_page()
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            try:
-                yield page, errors
-            finally:
-                browser.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
-def shot(page: Page, name: str) -> None:
-    ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=Path(ARTIFACTS_DIR) / f"territory-{name}.png")
+def shot(browser: BrowserPage, name: str) -> None:
+    browser.screenshot(f"territory-{name}")
 
 
 def wait_for_map(page: Page, selector: str = "#unit-map") -> int:
@@ -75,16 +29,12 @@ def wait_for_map(page: Page, selector: str = "#unit-map") -> int:
     return int(page.locator(selector).get_attribute("data-feature-count") or 0)
 
 
-def real_errors(errors: list[str]) -> list[str]:
-    return [e for e in errors if "favicon" not in e and "404" not in e]
-
-
 def test_a_visitor_browses_the_map_by_date_searches_opens_a_unit_and_follows_its_lineage(
-    browser_page: tuple[Page, list[str]], live_server: Any, territory: dict[str, int]
+    browser_page: BrowserPage, live_server: Any, territory: dict[str, int]
 ) -> None:
     from playwright.sync_api import expect
 
-    page, errors = browser_page
+    page = browser_page.page
     base = live_server.url
 
     # Open the map (no login) from the navigation: after 1/7/2025, the 114 units of Hải Phòng.
@@ -96,20 +46,35 @@ def test_a_visitor_browses_the_map_by_date_searches_opens_a_unit_and_follows_its
     expect(page.locator("h1")).to_contain_text("01/07/2025")
     expect(page.locator('[data-testid="unit-list"] li[data-code]')).to_have_count(114)
     assert page.locator("#unit-map path.unit-shape").count() >= 114
-    shot(page, "01-after")
+    shot(browser_page, "01-after")
 
-    # Change the date: before the arrangement, 375 units of Hải Dương and Hải Phòng.
-    page.fill("#map-on", "2025-06-30")
+    # The date field writes dates the Vietnamese way, although the browser is an English one.
+    date_field = page.locator("#map-on")
+    expect(date_field).to_have_value("01/07/2025")
+    expect(date_field).to_have_attribute("placeholder", "dd/mm/yyyy")
+    # A day that does not exist is refused on the spot, with the format to use.
+    date_field.fill("31/02/2025")
+    page.get_by_test_id("show-date").click()
+    date_error = page.locator("#map-on-date-error")
+    expect(date_error).to_contain_text("31/02/2025")
+    expect(date_error).to_contain_text("dd/mm/yyyy")
+    expect(date_field).to_have_class(re.compile(r"\bis-invalid\b"))
+    assert page.url == f"{base}/territory/?on=2025-07-01"
+    shot(browser_page, "01-invalid-date")
+
+    # Change the date: before the arrangement, 375 units of Hải Dương and Hải Phòng. The URL
+    # keeps the ISO date, as the API does.
+    date_field.fill("30/06/2025")
     with page.expect_navigation():
         page.get_by_test_id("show-date").click()
+    assert "on=2025-06-30" in page.url
+    expect(date_field).to_have_value("30/06/2025")
     expect(page.locator("h1")).to_contain_text("30/06/2025")
     assert wait_for_map(page) == 375
     expect(page.locator('[data-testid="unit-list"] li[data-code]')).to_have_count(375)
     expect(page.locator('[data-testid="legend"] li[data-band]')).to_have_count(5)
-    shot(page, "02-before")
-    if os.environ.get("HOPNHAT_DOCS_SCREENSHOTS") == "1":
-        DOCS_SCREENSHOTS_DIR.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=DOCS_SCREENSHOTS_DIR / "territory-map.png")
+    shot(browser_page, "02-before")
+    browser_page.docs_screenshot("territory-map")
 
     # Search without diacritics: "cam thuong" finds Phường Cẩm Thượng, outlined on the map.
     page.fill("#map-q", "cam thuong")
@@ -120,7 +85,7 @@ def test_a_visitor_browses_the_map_by_date_searches_opens_a_unit_and_follows_its
     expect(items.filter(has_text="Phường Cẩm Thượng")).to_have_count(1)
     matches = page.locator("#unit-map path.is-match")
     expect(matches).not_to_have_count(0)
-    shot(page, "03-search")
+    shot(browser_page, "03-search")
 
     # Open the unit by clicking its polygon: its card appears beside the map.
     matches.first.click(force=True)
@@ -129,7 +94,7 @@ def test_a_visitor_browses_the_map_by_date_searches_opens_a_unit_and_follows_its
     expect(card.get_by_test_id("unit-figures")).to_contain_text("km²")
     expect(card.get_by_test_id("unit-figures")).to_contain_text("01/04/2019")
     expect(card.locator('[data-role="became"]')).to_contain_text("Phường Thành Đông")
-    shot(page, "04-card")
+    shot(browser_page, "04-card")
 
     # The list is the keyboard way to the same card.
     page.goto(f"{base}/territory/?on=2025-06-30&q=cam+thuong")
@@ -151,7 +116,7 @@ def test_a_visitor_browses_the_map_by_date_searches_opens_a_unit_and_follows_its
     expect(formed).to_contain_text("Xã An Thượng")
     expect(page.get_by_test_id("legal-basis")).to_contain_text("1669/NQ-UBTVQH15")
     expect(page.get_by_test_id("legal-basis")).to_contain_text("khoản 28 Điều 1")
-    shot(page, "05-successor")
+    shot(browser_page, "05-successor")
 
     # … back to one of its predecessors on 30/6/2025, then to the resolution's clause.
     with page.expect_navigation():
@@ -164,7 +129,7 @@ def test_a_visitor_browses_the_map_by_date_searches_opens_a_unit_and_follows_its
     expect(page.locator("h1")).to_contain_text("1669/NQ-UBTVQH15")
     expect(page.locator("#dieu-1-khoan-28")).to_contain_text("Thành Đông")
     expect(page.locator("#dieu-1-khoan-28")).to_be_in_viewport()
-    shot(page, "06-legal-text")
+    shot(browser_page, "06-legal-text")
 
     # Compare the two dates: two maps that move together.
     page.goto(f"{base}/territory/compare/?left=2025-06-30&right=2025-07-01")
@@ -177,6 +142,6 @@ def test_a_visitor_browses_the_map_by_date_searches_opens_a_unit_and_follows_its
             break
         page.wait_for_timeout(100)
     assert page.evaluate(right_zoom) == 11
-    shot(page, "07-compare")
+    shot(browser_page, "07-compare")
 
-    assert real_errors(errors) == [], "no script error and no CSP refusal"
+    assert browser_page.problems() == [], "no script error, no CSP refusal, no failed load"

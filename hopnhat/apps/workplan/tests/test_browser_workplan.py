@@ -7,43 +7,26 @@ reports clause 3 done; the steering committee sees the dashboard move and downlo
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from django.conf import settings as django_settings
-from django.test import Client
 from docx import Document
 
 from hopnhat.apps.workplan.models import Directive, Task
 from hopnhat.apps.workplan.tests.builders import fixture_text
-from hopnhat.common.testing import user
+from hopnhat.common.browser_testing import BrowserPage, sign_in
 
 if TYPE_CHECKING:
-    from playwright.sync_api import BrowserContext, Page
+    from playwright.sync_api import Page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def page(
-    browser_context: BrowserContext, live_server: Any, demo_cast: None, settings: Any
-) -> Iterator[Page]:
+def page(browser_page: BrowserPage, demo_cast: None, settings: Any) -> Page:
     settings.WORKPLAN_TODAY = "2025-06-20"
-    page = browser_context.new_page()
-    yield page
-    page.close()
-
-
-def sign_in(page: Page, base_url: str, username: str) -> None:
-    page.context.clear_cookies()
-    client = Client()
-    client.force_login(user(username))
-    session = client.cookies[django_settings.SESSION_COOKIE_NAME].value
-    page.context.add_cookies(
-        [{"name": django_settings.SESSION_COOKIE_NAME, "value": session, "url": base_url}]
-    )
+    return browser_page.page
 
 
 def shot(page: Page, shots: Path, name: str) -> None:
@@ -52,12 +35,12 @@ def shot(page: Page, shots: Path, name: str) -> None:
 
 
 def test_intake_confirm_progress_dashboard_and_report(
-    page: Page, live_server: Any, screenshot_dir: Path
+    browser_page: BrowserPage, page: Page, live_server: Any, screenshot_dir: Path
 ) -> None:
     from playwright.sync_api import expect
 
     base = live_server.url
-    sign_in(page, base, "demo-coordinator")
+    sign_in(page.context, base_url=base, username="demo-coordinator")
     page.goto(f"{base}/workplan/directives/")
     with page.expect_navigation():
         page.get_by_test_id("intake-link").click()
@@ -75,7 +58,7 @@ def test_intake_confirm_progress_dashboard_and_report(
     shot(page, screenshot_dir, "directive")
 
     # The steering committee's dashboard as of 20/06/2025: nothing done yet.
-    sign_in(page, base, "demo-steering")
+    sign_in(page.context, base_url=base, username="demo-steering")
     page.goto(f"{base}/workplan/")
     expect(page.get_by_test_id("total-tasks")).to_have_text("12")
     expect(page.get_by_test_id("on-time-rate")).to_have_text(
@@ -85,12 +68,13 @@ def test_intake_confirm_progress_dashboard_and_report(
 
     # Sở Tài chính Hải Phòng's editor reports clause 3 done, with a piece of evidence.
     finance = Task.objects.get(directive=directive, clause__ref="II.3")
-    sign_in(page, base, "demo-editor")
+    sign_in(page.context, base_url=base, username="demo-editor")
     page.goto(f"{base}/workplan/tasks/?mine=1")
     with page.expect_navigation():
         page.locator(f'[data-task="{finance.pk}"] a').click()
     progress = page.get_by_test_id("progress-form")
-    progress.locator("input[name=on]").fill("2025-06-19")
+    # Dates are typed the Vietnamese way, whatever the browser's language.
+    progress.locator("input[name=on]").fill("19/06/2025")
     progress.locator("input[name=percent]").fill("100")
     progress.locator("textarea[name=text]").fill(
         "Đã kiểm kê, bàn giao xong; phương án xe đưa đón đã duyệt."
@@ -111,12 +95,21 @@ def test_intake_confirm_progress_dashboard_and_report(
     shot(page, screenshot_dir, "task-done")
 
     # The dashboard has moved: one task done on time, the on-time rate is now 50 %.
-    sign_in(page, base, "demo-steering")
+    sign_in(page.context, base_url=base, username="demo-steering")
     page.goto(f"{base}/workplan/")
     expect(page.get_by_test_id("on-time-rate")).to_have_text("50%")
     row = page.get_by_test_id("status-by-org").locator(f'tr[data-org="{finance.lead_org_id}"]')
     expect(row.locator("td").nth(2)).to_have_text("1")  # the "done on time" column
     shot(page, screenshot_dir, "dashboard-after")
+
+    # The cut-off date reads 20/06/2025; another one travels in the URL as an ISO date.
+    as_of = page.get_by_test_id("as-of-form").locator("#as_of")
+    expect(as_of).to_have_value("20/06/2025")
+    as_of.fill("19/06/2025")
+    with page.expect_navigation():
+        page.get_by_test_id("as-of-form").locator("button[type=submit]").click()
+    assert page.url == f"{base}/workplan/?as_of=2025-06-19"
+    expect(page.get_by_test_id("as-of-form").locator("#as_of")).to_have_value("19/06/2025")
 
     # The timeline: one bar per task, clause 6's steps chained, a line on 20/06/2025.
     page.goto(f"{base}/workplan/timeline/?directive={directive.pk}")
@@ -133,3 +126,4 @@ def test_intake_confirm_progress_dashboard_and_report(
     cells = [cell.text for table in document.tables[2:] for row in table.rows for cell in row.cells]
     assert any(text.startswith(finance.title) for text in cells)
     assert any("bien-ban-ban-giao.pdf" in text for text in cells)
+    assert browser_page.problems() == [], "no script error, no CSP refusal, no failed load"

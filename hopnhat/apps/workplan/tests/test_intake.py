@@ -109,7 +109,7 @@ def test_the_review_page_lists_the_proposals_with_editable_leads_and_deadlines(
     body = response.content.decode()
     assert response.status_code == 200
     assert body.count('data-testid="lead-select"') == 12
-    assert 'value="2025-07-10"' in body
+    assert 'value="10/07/2025"' in body
     assert "style=" not in body
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import gzip
 import json
 from pathlib import Path
 from typing import Any
@@ -18,12 +19,17 @@ from hopnhat.engine.text import fold
 
 TYPE_VALUES = {"phuong": "phuong", "xa": "xa", "thi tran": "xa"}
 
-EPILOG = """example:
-  hopnhat arrange --units hp_hd_communes.geojson --id-field ward_code \\
+EPILOG = """example (Hải Dương + Hải Phòng, the 375 units merged in 2025, shipped with hopnhat;
+Cát Hải's communes and the communeless Bạch Long Vĩ district, which has no ward_code and
+is found by its district_code 318, are kept as given):
+  hopnhat arrange --units hopnhat/data/vn/hp_hd_communes_2025-06_legacy.geojson.gz \\
+      --id-field ward_code,district_code \\
       --population-field pop2019_census --area-field area_km2_geodesic --type-field ward_type \\
       --group-field province --group-mode hard \\
       --floor xa=21:16000 --floor phuong=5.5:21000 --exempt-constituents 3 \\
-      --target-count 100:125 --fixed-group 11800,11803,11806 \\
+      --target-count 100:125 \\
+      --fixed-group 11914,11917,11920,11923,11926,11929,11932,11935,11938,11941,11944,11947 \\
+      --fixed-group 318 \\
       --seed 1 --time-limit 10 --out plan.csv --report report.json
 
 PLAN.csv has the header unit_id,region_id and one row per input unit. REPORT.json holds
@@ -62,6 +68,13 @@ def parse_range(text: str) -> tuple[int, int]:
     return low, high
 
 
+def parse_fields(text: str) -> list[str]:
+    fields = [part.strip() for part in text.split(",") if part.strip()]
+    if not fields:
+        raise argparse.ArgumentTypeError("name at least one property")
+    return fields
+
+
 def parse_ids(text: str) -> list[str]:
     ids = [part.strip() for part in text.split(",") if part.strip()]
     if not ids:
@@ -90,7 +103,14 @@ class Command(BaseCommand):
             type=Path,
             help="GeoJSON FeatureCollection of (Multi)Polygons in EPSG:4326.",
         )
-        parser.add_argument("--id-field", required=True, help="Property with the unique unit id.")
+        parser.add_argument(
+            "--id-field",
+            required=True,
+            type=parse_fields,
+            metavar="FIELD[,FALLBACK...]",
+            help="Property with the unique unit id; with fallbacks, the first non-empty one "
+            "(e.g. ward_code,district_code for a district that has no commune).",
+        )
         parser.add_argument(
             "--population-field", required=True, help="Property with the population."
         )
@@ -98,7 +118,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--type-field",
             required=True,
-            help="Property with the unit type, read without case or diacritics: Phường → phuong; Xã, Thị trấn → xa.",
+            help="Property with the unit type, read without case or diacritics: Phường → phuong; Xã, Thị trấn → xa. "
+            "A unit of another type (e.g. a district with no commune) must be in a --fixed-group.",
         )
         parser.add_argument("--group-field", help="Property that groups units (e.g. old province).")
         parser.add_argument(
@@ -172,7 +193,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         features = read_features(options["units"])
-        units, geometries = read_units(features, options)
+        units, geometries, untyped = read_units(features, options)
         index = {unit_id: i for i, unit_id in enumerate(units.ids)}
         fixed = []
         for group in options["fixed_group"]:
@@ -180,6 +201,14 @@ class Command(BaseCommand):
             if missing:
                 raise bad_input(f"--fixed-group: unknown unit id(s) {', '.join(missing)}")
             fixed.append(tuple(index[unit_id] for unit_id in group))
+        in_fixed = {units.ids[u] for group in fixed for u in group}
+        for unit_id, value in untyped.items():
+            # A fixed group is exempt from the floors, so its type is never needed.
+            if unit_id not in in_fixed:
+                raise bad_input(
+                    f"--type-field: unit {unit_id} has type {value!r}; expected Phường, Xã or "
+                    "Thị trấn (a unit of another type can only be kept as a --fixed-group)"
+                )
         labels = list(units.groups[0].labels) if units.groups else ["all"] * units.size
         adjacency = build_adjacency(
             geometries, connect_islands_within=labels if options["connect_islands"] else None
@@ -219,7 +248,13 @@ class Command(BaseCommand):
 
 def read_features(path: Path) -> list[dict[str, Any]]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        if path.suffix == ".gz":
+            with gzip.open(path, "rt", encoding="utf-8") as handle:
+                data = json.load(handle)
+        else:
+            data = json.loads(path.read_text(encoding="utf-8"))
+    except (gzip.BadGzipFile, EOFError) as error:
+        raise bad_input(f"--units: {path} is not a readable gzip file: {error}") from None
     except OSError as error:
         raise bad_input(f"--units: cannot read {path}: {error.strerror}") from None
     except json.JSONDecodeError as error:
@@ -242,9 +277,20 @@ def _number(props: dict[str, Any], field: str, unit_id: str, option: str) -> flo
     return value
 
 
-def read_units(features: list[dict[str, Any]], options: dict[str, Any]) -> tuple[Units, list[Any]]:
+def _describe(props: dict[str, Any], skip: list[str]) -> str:
+    """A feature's first non-empty text property, to name a feature that has no id."""
+    for key, value in props.items():
+        if key not in skip and isinstance(value, str) and value.strip():
+            return f" ({key} {value.strip()!r})"
+    return ""
+
+
+def read_units(
+    features: list[dict[str, Any]], options: dict[str, Any]
+) -> tuple[Units, list[Any], dict[str, str]]:
+    """Units and geometries, plus the units whose type is neither xã nor phường (id -> type)."""
+    id_fields: list[str] = options["id_field"]
     fields = {
-        "--id-field": options["id_field"],
         "--population-field": options["population_field"],
         "--area-field": options["area_field"],
         "--type-field": options["type_field"],
@@ -252,22 +298,34 @@ def read_units(features: list[dict[str, Any]], options: dict[str, Any]) -> tuple
     if options["group_field"]:
         fields["--group-field"] = options["group_field"]
     ids, population, area, phuong, groups, geometries = [], [], [], [], [], []
+    untyped: dict[str, str] = {}
+    seen: set[str] = set()
     for number, feature in enumerate(features, start=1):
         props = feature.get("properties") or {}
-        for option, field in fields.items():
+        for option, field in [*(("--id-field", f) for f in id_fields), *fields.items()]:
             if field not in props:
                 raise bad_input(f"{option}: feature {number} has no property {field!r}")
-        unit_id = str(props[fields["--id-field"]] or "").strip()
+        unit_id = next(
+            (str(props[f]).strip() for f in id_fields if str(props[f] or "").strip()), ""
+        )
         if not unit_id:
-            raise bad_input(f"--id-field: feature {number} has an empty {fields['--id-field']!r}")
-        if unit_id in ids:
-            raise bad_input(f"--id-field: unit id {unit_id} appears twice")
-        kind = TYPE_VALUES.get(fold(str(props[fields["--type-field"]] or "")))
-        if kind is None:
-            raise bad_input(
-                f"--type-field: unit {unit_id} has type {props[fields['--type-field']]!r}; "
-                "expected Phường, Xã or Thị trấn"
+            tried = " or ".join(repr(f) for f in id_fields)
+            hint = (
+                f"; name a fallback property too, e.g. --id-field {id_fields[0]},OTHER_FIELD"
+                if len(id_fields) == 1
+                else ""
             )
+            raise bad_input(
+                f"--id-field: feature {number}{_describe(props, id_fields)} has an empty "
+                f"{tried}{hint}"
+            )
+        if unit_id in seen:
+            raise bad_input(f"--id-field: unit id {unit_id} appears twice")
+        seen.add(unit_id)
+        raw_type = props[fields["--type-field"]]
+        kind = TYPE_VALUES.get(fold(str(raw_type or "")))
+        if kind is None:
+            untyped[unit_id] = str(raw_type)
         try:
             geometries.append(shape(feature["geometry"]))
         except (KeyError, TypeError, ValueError, AttributeError):
@@ -292,7 +350,7 @@ def read_units(features: list[dict[str, Any]], options: dict[str, Any]) -> tuple
         is_phuong=np.array(phuong, dtype=bool),
         groups=group_fields,
     )
-    return units, geometries
+    return units, geometries, untyped
 
 
 def write_plan(path: Path, units: Units, assignment: np.ndarray) -> None:
