@@ -129,7 +129,13 @@ def unique_in_scope(old: Old, communes: dict[str, Old], new_names: dict[str, set
     return len(same) == 1 and name not in new_names.get(province, set())
 
 
-def address_for(old: Old, variant: str, rng: random.Random, communes, new_names) -> str | None:
+def address_for(
+    old: Old,
+    variant: str,
+    rng: random.Random,
+    communes: dict[str, Old],
+    new_names: dict[str, set[str]],
+) -> str | None:
     commune, district, province = old.name, old.district, old.province
     if variant == "abbrev":
         parts = [
@@ -261,7 +267,7 @@ def main() -> None:
         writer = csv.DictWriter(handle, fieldnames=FIELDS)
         writer.writeheader()
         writer.writerows(rows)
-    kinds = defaultdict(int)
+    kinds: dict[str, int] = defaultdict(int)
     for row in rows:
         kinds[row["kind"]] += 1
     print(

@@ -108,10 +108,29 @@ class Index:
     # Level -> a whole part of an address written "type word + name" -> (the types the word
     # names, its length in words, the name): the fast path of matching.read.
     typed_parts: dict[str, dict[str, tuple[frozenset[str], int, str]]] = field(default_factory=dict)
+    # A province part of typed_parts -> the provinces it names (of the type its word names;
+    # of several, those not absorbed by a current one): the fast paths, without the filtering.
+    typed_provinces: dict[str, tuple[Place, ...]] = field(default_factory=dict)
+    # The typed district parts (typed_parts) in which no span reads as a commune, exactly
+    # (matching.communeless_parts): the exact stages of the search are skipped when they
+    # cannot find a good enough reading (matching._no_exact_commune).
+    communeless_parts: frozenset[str] = frozenset()
     # Level -> the halves of the deletion table's keys (their first halves, their second
     # halves): a name can be within one deletion of a text only if the text begins or ends
     # with one of them (matching._near), which rules most texts out without their deletions.
     halves: dict[str, tuple[frozenset[str], frozenset[str]]] = field(default_factory=dict)
+    # The same halves for the names of each pool the matcher guesses typos in (a district's
+    # communes, a province's scope), by id() of the pool: a text none of them fits has no near
+    # name in the pool, ruled out without its deletions (most misspelt or made-up names have
+    # near names somewhere in the country, few within one district).
+    # (The pool itself is held with them: while the index lives, no other dict takes its id.)
+    pool_halves: dict[int, tuple[NameIndex, frozenset[str], frozenset[str]]] = field(
+        default_factory=dict
+    )
+    # The unit types in each pool (the scoped ones and the nationwide ones), by id() of the
+    # pool, held with it: a name typed with a word of another level ("Quận Long Biên" among
+    # communes) can only be a unit of that type, which most pools lack (matching._near_hits).
+    pool_types: dict[int, tuple[NameIndex, frozenset[str]]] = field(default_factory=dict)
     # Unit key -> what an address converted to it says whatever the address (code, full name,
     # province code and name, the official form of the unit and its province): convert.
     targets: dict[Any, tuple[str, str, str, str, str]] = field(default_factory=dict)
@@ -165,21 +184,27 @@ def build_index(gazetteer: Gazetteer) -> Index:
         COMMUNE: _deletions(communes),
     }
     forms = {place.key: official_form(place) for place in places}
-    return Index(
+    children_index = {key: dict(names) for key, names in children.items()}
+    national_provinces, national_districts = dict(provinces), dict(districts)
+    national_communes = dict(communes)
+    province_parts = _typed_parts(provinces, PROVINCE_TYPES)
+    absorbed = _absorbed(went_to)
+    scope_communes = _scopes(places, own_communes, went_to)
+    index = Index(
         by_key=by_key,
-        provinces=dict(provinces),
-        districts=dict(districts),
-        communes=dict(communes),
-        children={key: dict(names) for key, names in children.items()},
+        provinces=national_provinces,
+        districts=national_districts,
+        communes=national_communes,
+        children=children_index,
         scope_districts=scope_districts,
-        scope_communes=_scopes(places, own_communes, went_to),
+        scope_communes=scope_communes,
         province_of=province_of,
         successors=successors,
         sub_units=_sub_unit_index(gazetteer.sub_units),
         polygons=gazetteer.polygons,
         deletions=deletions,
         longest=spans,
-        absorbed=_absorbed(went_to),
+        absorbed=absorbed,
         forms=forms,
         scope_district_keys={
             key: frozenset(place.key for found in names.values() for place in found)
@@ -187,11 +212,29 @@ def build_index(gazetteer: Gazetteer) -> Index:
         },
         span_max=max(spans.values()),
         typed_parts={
-            PROVINCE: _typed_parts(provinces, PROVINCE_TYPES),
+            PROVINCE: province_parts,
             DISTRICT: _typed_parts(districts, DISTRICT_TYPES),
             COMMUNE: _typed_parts(communes, COMMUNE_TYPES),
         },
         halves={level: _halves(table) for level, table in deletions.items()},
+        typed_provinces={
+            part: _typed_provinces(provinces[name], types, absorbed)
+            for part, (types, _, name) in province_parts.items()
+        },
+        pool_halves=_pool_halves(
+            [*children_index.values(), *scope_communes.values(), *scope_districts.values()]
+        ),
+        pool_types={
+            id(pool): (pool, frozenset(p.unit_type for found in pool.values() for p in found))
+            for pool in (
+                *children_index.values(),
+                *scope_communes.values(),
+                *scope_districts.values(),
+                national_provinces,
+                national_districts,
+                national_communes,
+            )
+        },
         targets={place.key: _target(place, province_of, forms) for place in places},
         old_fields={
             place.key: _old_fields(place, by_key, province_of)
@@ -199,6 +242,10 @@ def build_index(gazetteer: Gazetteer) -> Index:
             if place.level == COMMUNE or place.commune_tier
         },
     )
+    from hopnhat.engine.address.matching import communeless_parts  # it reads the index
+
+    index.communeless_parts = communeless_parts(index)
+    return index
 
 
 def _halves(deletions: dict[str, set[str]]) -> tuple[frozenset[str], frozenset[str]]:
@@ -209,6 +256,45 @@ def _halves(deletions: dict[str, set[str]]) -> tuple[frozenset[str], frozenset[s
     firsts = {text[: len(text) // 2] for text in deletions}
     seconds = {text[max(0, len(text) // 2 - 1) :] for text in deletions}
     return frozenset(firsts), frozenset(seconds)
+
+
+def _typed_provinces(
+    named: list[Place], types: frozenset[str], absorbed: dict[Any, frozenset[Any]]
+) -> tuple[Place, ...]:
+    """The provinces a typed province part names: those of a fitting type; of several, those
+    no current one among them absorbed ("Thành phố Hà Nội": the current city only)."""
+    found = [p for p in named if p.unit_type in types]
+    if len(found) > 1:
+        covered = {old for p in found if p.current for old in absorbed.get(p.key, ())}
+        found = [p for p in found if p.key not in covered]
+    return tuple(found)
+
+
+def _pool_halves(
+    pools: list[NameIndex],
+) -> dict[int, tuple[NameIndex, frozenset[str], frozenset[str]]]:
+    """_halves of each pool's deletion table, by id() of the pool. A name's halves are worked
+    out once and shared by the pools holding it (old communes stand in several scopes)."""
+    by_name: dict[str, tuple[set[str], set[str]]] = {}
+    shared: dict[str, str] = {}  # one string object per half, whatever its pools
+    found: dict[int, tuple[NameIndex, frozenset[str], frozenset[str]]] = {}
+    for pool in pools:
+        firsts: set[str] = set()
+        seconds: set[str] = set()
+        for name in pool:
+            if len(name) < FUZZY_MIN_LENGTH:
+                continue
+            halves = by_name.get(name)
+            if halves is None:
+                own_firsts, own_seconds = _halves(_deletions({name: []}))
+                halves = by_name[name] = (
+                    {shared.setdefault(text, text) for text in own_firsts},
+                    {shared.setdefault(text, text) for text in own_seconds},
+                )
+            firsts |= halves[0]
+            seconds |= halves[1]
+        found[id(pool)] = (pool, frozenset(firsts), frozenset(seconds))
+    return found
 
 
 def _target(

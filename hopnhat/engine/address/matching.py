@@ -110,26 +110,27 @@ def read(tokens: Tokens, index: Index) -> tuple[list[Reading], Reading | None, i
     """The best readings (ties kept), the best reading without a commune (for reasons), and
     the word the readings' positions count from."""
     end = end_of_units(tokens)
+    memo = index.memo
+    breaks = tokens.breaks
+    if (
+        memo is None
+        and len(breaks) <= 4
+        and end == len(tokens.words)
+        and end in breaks
+        and not tokens.found
+    ):
+        # No cache, and the address is its own last three parts (at most three parts before
+        # its end): read as it is (sharing the positions of its words with what comes after).
+        fresh = _read(tokens, index)
+        return fresh[0], fresh[1], 0
     # Province, district and commune follow each other up to the end, and a name never crosses
     # a separator, so the commune starts within the last three parts: the reading depends on
     # them alone and is cached by them (addresses of one register share their last parts).
-    starts = sorted(b for b in tokens.breaks if b < end)
+    starts = sorted(b for b in breaks if b < end)
     base = starts[-3] if len(starts) >= 3 else 0
-    memo = index.memo
-    if (
-        memo is None
-        and base == 0
-        and end == len(tokens.words)
-        and end in tokens.breaks
-        and not tokens.found
-    ):
-        # No cache, and the address is its own last three parts: read as it is (sharing the
-        # positions of its words with what comes after).
-        fresh = _read(tokens, index)
-        return fresh[0], fresh[1], 0
     cut = tokens.offset(base) if base else 0
     words = tokens.words[base:end]
-    breaks = {b - base for b in tokens.breaks if base <= b <= end} | {len(words)}
+    breaks = {b - base for b in breaks if base <= b <= end} | {len(words)}
     # Keyed by the text as typed (marks included): marks tell near names apart.
     if memo is None:  # no cache: every address read from scratch
         fresh = _read(Tokens(tokens.text[cut:], tokens.folded[cut:], words, breaks), index)
@@ -150,6 +151,10 @@ def _read(tokens: Tokens, index: Index) -> tuple[list[Reading], Reading | None]:
     if fast:
         return fast, None
     end = len(tokens.words)
+    if _no_exact_commune(tokens, index):
+        # The exact stages would find no reading at all: straight to the last one, as they
+        # would go (below) after finding nothing.
+        return _decided(*_search(tokens, index, end, fuzzy=True, conflicts=True))
     readings: list[Reading] = []
     partial: Reading | None = None
     # Cheapest first: exact names; then impossible combinations, which can only win over a
@@ -171,6 +176,14 @@ def _read(tokens: Tokens, index: Index) -> tuple[list[Reading], Reading | None]:
             # third stage would decide anyway. Go there directly.
             readings, partial = _search(tokens, index, end, fuzzy=True, conflicts=True)
             break
+    return _decided(readings, partial)
+
+
+def _decided(
+    readings: list[Reading], partial: Reading | None
+) -> tuple[list[Reading], Reading | None]:
+    """The winning readings of a search: the best valid ones, or the best impossible ones
+    when they score clearly higher."""
     if not readings:
         return [], partial
     valid = [r for r in readings if not r.conflict]
@@ -197,7 +210,8 @@ def _typed_tail(tokens: Tokens, index: Index) -> list[Reading]:
         return []
     _, district_start, province_start, end = sorted(breaks)
     typed = index.typed_parts
-    province_part = typed[PROVINCE].get(" ".join(words[province_start:end]))
+    province_key = " ".join(words[province_start:end])
+    province_part = typed[PROVINCE].get(province_key)
     if province_part is None:
         return []
     district_part = typed[DISTRICT].get(" ".join(words[district_start:province_start]))
@@ -206,12 +220,8 @@ def _typed_tail(tokens: Tokens, index: Index) -> list[Reading]:
     commune_part = typed[COMMUNE].get(" ".join(words[:district_start]))
     if commune_part is None:
         return []
-    types, size, name = province_part
-    provinces = [p for p in index.provinces.get(name, ()) if p.unit_type in types]
-    if len(provinces) > 1:
-        covered = {old for p in provinces if p.current for old in index.absorbed.get(p.key, ())}
-        provinces = [p for p in provinces if p.key not in covered]
-    province_name = province_start + size
+    provinces = index.typed_provinces[province_key]
+    province_name = province_start + province_part[1]
     district_types, size, district_name = district_part
     district_name_start = district_start + size
     commune_types, commune_name_start, commune_name = commune_part
@@ -254,6 +264,70 @@ def _typed_tail(tokens: Tokens, index: Index) -> list[Reading]:
     return readings
 
 
+def _no_exact_commune(tokens: Tokens, index: Index) -> bool:
+    """The exact stages of the search can find no valid reading of GOOD_ENOUGH (they go on to
+    the last stage then): the usual misspelt or made-up commune of a well-written address.
+
+    For three parts, the last two typed parts (typed_parts) of a province and of a district.
+    A span inside a typed part has no type word before it, but its opening one: a reading
+    starting inside the part (not where it starts) is untyped and glued, and scores 2 as a
+    province or district. A province reading lies in the last part and a district reading in
+    the last two, so a commune reading ends where the district part starts, or inside the
+    district or province part. Inside the province part it scores at most 8 + 2 + 2 (what
+    follows it is glued); inside the district part at most 8 + 8 + 2: the part must be one of
+    index.communeless_parts; where the district part starts, no commune of a district the
+    district part names may end."""
+    breaks = tokens.breaks
+    if len(breaks) != 4:
+        return False
+    words = tokens.words
+    _, district_start, province_start, end = sorted(breaks)
+    district_part = " ".join(words[district_start:province_start])
+    if (
+        district_part not in index.communeless_parts
+        or " ".join(words[province_start:end]) not in index.typed_parts[PROVINCE]
+    ):
+        return False
+    # A commune ending there is read within the district read from there: the district part,
+    # typed or whole. ("Xã Nam Tiến, Huyện Thanh Oai": a Nam Tiến of another district.)
+    _, _, name = index.typed_parts[DISTRICT][district_part]
+    districts = index.districts
+    named = {d.key for d in (*districts.get(name, ()), *districts.get(district_part, ()))}
+    communes = index.communes
+    for _, key in _spans(tokens, district_start, index.longest[COMMUNE], index.span_max):
+        for place in communes.get(key, ()):
+            if place.parent in named:
+                return False
+    return True
+
+
+def communeless_parts(index: Index) -> frozenset[str]:
+    """The typed district parts (typed_parts) in which no commune can be read in a reading of
+    GOOD_ENOUGH: no exact commune hit (_hits, among every commune) ends at the end of the part,
+    and none ends inside it where a district hit starts that ends at the end of the part (the
+    district glued to it: a province cannot start inside the part, so nothing else can follow
+    it). A part reads the same wherever it stands: its type words and blocked spans depend on
+    its own words alone."""
+    found = set()
+    for part in index.typed_parts.get(DISTRICT, {}):
+        words = part.split()
+        size = len(words)
+        tokens = Tokens(part, part, words, {0, size})
+        if _hits(tokens, size, index.communes, COMMUNE, index, fuzzy=False):
+            continue
+        glued = {
+            h.start for h in _hits(tokens, size, index.districts, DISTRICT, index, fuzzy=False)
+        }
+        if any(
+            _hits(tokens, stop, index.communes, COMMUNE, index, fuzzy=False)
+            for stop in range(1, size)
+            if stop in glued
+        ):
+            continue
+        found.add(part)
+    return frozenset(found)
+
+
 # Type words of a province part that name nothing else ("Tỉnh", "T."): "Thành phố Hải Dương"
 # may be the old city (a district) as well.
 _PROVINCE_ONLY = PROVINCE_TYPES - DISTRICT_TYPES - COMMUNE_TYPES
@@ -271,10 +345,11 @@ def _typed_pair(tokens: Tokens, index: Index) -> list[Reading]:
     words = tokens.words
     _, province_start, end = sorted(tokens.breaks)
     typed = index.typed_parts
-    province_part = typed[PROVINCE].get(" ".join(words[province_start:end]))
+    province_key = " ".join(words[province_start:end])
+    province_part = typed[PROVINCE].get(province_key)
     if province_part is None:
         return []
-    types, size, name = province_part
+    types, size, _ = province_part
     if not types <= _PROVINCE_ONLY:
         return []
     commune_part = typed[COMMUNE].get(" ".join(words[:province_start]))
@@ -283,10 +358,7 @@ def _typed_pair(tokens: Tokens, index: Index) -> list[Reading]:
     commune_types, commune_name_start, commune_name = commune_part
     if commune_name_start > 1 and " ".join(words[1:province_start]) in index.districts:
         return []
-    provinces = [p for p in index.provinces.get(name, ()) if p.unit_type in types]
-    if len(provinces) > 1:
-        covered = {old for p in provinces if p.current for old in index.absorbed.get(p.key, ())}
-        provinces = [p for p in provinces if p.key not in covered]
+    provinces = index.typed_provinces[province_key]
     province_name = province_start + size
     province_score, commune_score = BEST[PROVINCE], BEST[COMMUNE]
     total = province_score + commune_score
@@ -597,10 +669,37 @@ def _hits(
 def _near_hits(tokens: Tokens, end: int, pool: NameIndex, level: str, index: Index) -> list[Hit]:
     breaks = tokens.breaks
     found: list[Hit] = []
+    # A scoped pool's own halves (gazetteer._pool_halves) rule out most keys at once: no name
+    # of the pool is within one deletion of them, whatever the rest of the country holds.
+    own = index.pool_halves.get(id(pool))
+    if own is not None and own[0] is not pool:
+        own = None
+    held = index.pool_types.get(id(pool))
+    unit_types = held[1] if held is not None and held[0] is pool else None
+    level_types = LEVEL_TYPES[level]
     for start, key in _spans(tokens, end, index.longest[level], index.span_max):
         if len(key) < FUZZY_MIN_LENGTH or key.isdigit():
             continue
-        for name in _near(tokens, index, key, level):
+        # A near name is read only typed or starting a part, and never blocked (_typed_hits):
+        # the others are not looked for.
+        type_types, _, blocked = _type_before(tokens, start)
+        if blocked or (type_types is None and start not in breaks):
+            continue
+        if (
+            type_types is not None
+            and unit_types is not None
+            and not type_types & level_types
+            and not type_types & unit_types
+        ):
+            continue  # typed with a word of another level naming no unit type of the pool
+        if own is not None:
+            _, firsts, seconds = own
+            half = (len(key) - 1) // 2
+            if key[:half] not in firsts and key[half:] not in seconds:
+                continue
+        # In name order: a set's order changes from process to process (string hashes), and
+        # the order of the hits decides which of two tied near names an answer reports.
+        for name in sorted(_near(tokens, index, key, level)):
             places = pool.get(name)
             if places:
                 hits = _typed_hits(tokens, start, end, places, level, edits=1)
@@ -659,21 +758,22 @@ def _near(tokens: Tokens, index: Index, key: str, level: str) -> set[str]:
     if found is not None:
         return found
     # The deletion table holds only names long enough to be guessed (build_index).
-    deletions = index.deletions[level]
-    found = set()
-    # The key's deletions are looked for only if one of them can be in the table: each begins
-    # with the key's first half or ends with its second half, and so do the table's keys.
+    get = index.deletions[level].get
+    found = set(get(key, ()))
+    # The key less its letter i is in the table only if it begins with a first half of the
+    # table's keys (i in the key's second half) or ends with a second half (i in its first
+    # half): only the deletions that can be there are looked up.
     firsts, seconds = index.halves[level]
     half = (len(key) - 1) // 2
-    if key[:half] in firsts or key[half:] in seconds:
-        variants = {key[:i] + key[i + 1 :] for i in range(len(key))}
-        variants.add(key)
-        for variant in variants & deletions.keys():
-            found.update(deletions[variant])
-    else:
-        names = deletions.get(key)
-        if names is not None:
-            found.update(names)
+    in_first_half = key[half:] in seconds
+    in_second_half = key[:half] in firsts
+    if in_first_half or in_second_half:
+        first = 0 if in_first_half else half
+        stop = len(key) if in_second_half else half
+        for i in range(first, stop):
+            names = get(key[:i] + key[i + 1 :])
+            if names is not None:
+                found.update(names)
     found.discard(key)
     cache[cache_key] = found
     return found
@@ -707,7 +807,8 @@ def _one_typo(tokens: Tokens, hit: Hit, level: str) -> bool:
             <= 1
         )
     name = hit.place.name.lower()
-    return min(_distance(typed, name), _distance(modern_tones(typed), modern_tones(name))) <= 1
+    # Old-style tone marks ("Hoà") are moved only when the text as typed is further off.
+    return _distance(typed, name) <= 1 or _distance(modern_tones(typed), modern_tones(name)) <= 1
 
 
 def _last_two_plain(tokens: Tokens) -> bool:
