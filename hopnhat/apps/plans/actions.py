@@ -34,6 +34,7 @@ from hopnhat.apps.plans.snapshots import (
     UNIT_FIELDS,
     ResolvedPayload,
     diff_payloads,
+    locked_units_changed,
     payload_of,
     resolve_payload,
 )
@@ -175,6 +176,7 @@ def save_assignment(
             raise _conflict(current, expected_version, payload)
         resolved = resolve_payload(current, payload)
         before = payload_of(current)
+        _refuse_locked_changes(before, resolved)
         _write_rows(current, resolved, _existing_part_geometries(current))
         after = payload_of(current)
         current.version += 1
@@ -202,6 +204,23 @@ def save_assignment(
         )
     plan.version = current.version
     return version
+
+
+def _refuse_locked_changes(before: dict[str, Any], resolved: ResolvedPayload) -> None:
+    """A locked unit keeps its constituents; the save that unlocks it may change them."""
+    changed = locked_units_changed(before, resolved.units)
+    if not changed:
+        return
+    names = {u["key"]: u["name"] for u in before["units"]}
+    message = gettext(
+        "Unit %(name)s (%(key)s) is locked: its old units cannot change. Unlock it first."
+    )
+    raise ValidationFailedError(
+        message % {"name": names[changed[0]], "key": changed[0]},
+        fields={
+            f"units.{key}.locked": [message % {"name": names[key], "key": key}] for key in changed
+        },
+    )
 
 
 def _conflict(plan: Plan, expected_version: int, payload: dict[str, Any]) -> ConflictError:

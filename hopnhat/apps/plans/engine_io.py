@@ -697,7 +697,9 @@ def _label_point(geometry: BaseGeometry | None) -> tuple[float, float] | None:
 #
 # The optimizer partitions whole units. A divided old unit enters as one engine unit per
 # part, locked to the new unit holding that part, so "Complete" and "Repair" keep existing
-# splits exactly as drawn; "Propose" starts from whole units only.
+# splits exactly as drawn; "Propose" starts from whole units only. A unit the user locked
+# (NewUnit.locked) is a fixed group in every mode: one region exactly as drawn, which no
+# other old unit joins and none leaves.
 
 OptimizerMode = Literal["propose", "complete", "repair"]
 TERRITORY_TYPE_VI = {
@@ -776,11 +778,14 @@ def optimizer_problem(
         .select_related("old_unit", "new_unit")
     }
     special = {u["key"] for u in before["units"] if u["special_zone"]}
+    held_fast = {u["key"] for u in before["units"] if u.get("locked")} - special
     pieces: list[Piece] = []
     rows: list[tuple[Unit, float, float, BaseGeometry | None]] = []
     for old in old_units:
         held = holders.get(old.code, [])
-        if mode == "propose" or len(held) <= 1:
+        # A locked unit's part of a divided old unit stays its part, in "propose" too.
+        part_held_fast = any(unit["key"] in held_fast for unit, _c in held)
+        if (mode == "propose" and not part_held_fast) or len(held) <= 1:
             # Propose works on whole units: a divided unit goes where most of its area went.
             main = max(held, key=lambda h: h[1]["area_share"])[0]["key"] if held else ""
             pieces.append(Piece(old.code, _bare_name(old), "whole", 1.0, 1.0, main))
@@ -809,32 +814,39 @@ def optimizer_problem(
     labels: dict[str, int] = {}
     fixed_by_key: dict[str, list[int]] = {}
     for index, piece in enumerate(pieces):
-        if piece.key in special:
+        if piece.key in special or piece.key in held_fast:
             fixed_by_key.setdefault(piece.key, []).append(index)
-        elif (
-            piece.key
-            and mode != "propose"
-            and (mode == "complete" or piece.key not in free_keys or piece.relation == "part")
+        elif piece.key and (
+            # In "propose" only the parts beside a locked unit's part exist: each stays a part
+            # of its own unit, so that two parts of one old unit never meet in one region.
+            piece.relation == "part"
+            if mode == "propose"
+            else mode == "complete" or piece.key not in free_keys or piece.relation == "part"
         ):
             locked[index] = labels.setdefault(piece.key, len(labels))
     for unit in before["units"]:
-        if unit["key"] not in labels:
+        if unit["key"] not in labels or mode == "propose":
             continue
         members = np.flatnonzero(locked == labels[unit["key"]])
         for value, column in ((unit["area_km2"], area), (unit["population"], population)):
             total = float(column[members].sum())
             if value is not None and total > 0:
                 column[members] *= float(value) / total
-    fixed_groups: list[tuple[int, ...]] = [tuple(v) for v in fixed_by_key.values()]
-    fixed_keys = list(fixed_by_key)
+    fixed_keys = [key for key in fixed_by_key if key in special]
+    fixed_groups: list[tuple[int, ...]] = [tuple(fixed_by_key[key]) for key in fixed_keys]
     if not fixed_groups:
-        # No special zone drawn yet: each island district stays one unit (NQ 76 Art 5(1)(d)).
+        # No special zone drawn yet: each island district stays one unit (NQ 76 Art 5(1)(d)),
+        # less what a locked unit holds.
+        in_locked = {i for key in held_fast for i in fixed_by_key.get(key, [])}
         islands: dict[str, list[int]] = {}
         for index, (old, _a, _p, _g) in enumerate(rows):
-            if old.is_island:
+            if old.is_island and index not in in_locked:
                 islands.setdefault(_district_of(old).code, []).append(index)
         fixed_groups = [tuple(v) for _, v in sorted(islands.items())]
         fixed_keys = [""] * len(fixed_groups)
+    for key in sorted(held_fast & fixed_by_key.keys()):
+        fixed_groups.append(tuple(fixed_by_key[key]))
+        fixed_keys.append(key)
     provinces = [u.province_code for u, _a, _p, _g in rows]
     crossing = any(
         len({provinces[i] for i in np.flatnonzero(locked == label)}) > 1
@@ -851,7 +863,7 @@ def optimizer_problem(
             GroupField("province", provinces, "soft" if crossing else "hard"),
             GroupField("district", [_district_of(u).code for u, *_ in rows], "soft"),
         ),
-        locked=locked if mode != "propose" else None,
+        locked=locked if mode != "propose" or bool((locked >= 0).any()) else None,
     )
     shapes = [g if g is not None else Point(0, 0) for *_, g in rows]
     adjacency = build_adjacency(

@@ -1,12 +1,14 @@
 """The assignment as CSV: one row per (old unit, new unit) piece, imported all or nothing.
 
-    old_code,new_key,new_name,whole,area_share,population_share[,old_name,new_type]
-    10510,10507,Thành Đông,1,1,1
-    10822,10801,Gia Lộc,0,0.6,0.55
+    old_code,new_key,new_name,whole,area_share,population_share[,locked,old_name,new_type]
+    10510,10507,Thành Đông,1,1,1,1
+    10822,10801,Gia Lộc,0,0.6,0.55,0
 
 Shares are fractions of the old unit (0..1; "60%" is read as 0.6); `whole` is 1/0 (also
-true/false, yes/no, whole/part). The trailing columns of an export are for people and are
-ignored on import. A new unit keeps the attributes the plan already gives it (seat, factors,
+true/false, yes/no, whole/part). `locked` is 1/0 (also true/false, yes/no) and the same on
+every row of a new unit; without the column every unit keeps the lock the plan gives it. A
+locked unit's pieces cannot change unless the CSV unlocks it. The trailing columns of an
+export are for people and are ignored on import. A new unit keeps the attributes the plan already gives it (seat, factors,
 reasons); its entered figures are dropped when its constituents change, since they described
 the old composition. Every error names the row (as a spreadsheet numbers it, the header being
 row 1) and the column; nothing is saved unless every row is valid.
@@ -24,13 +26,21 @@ from django.utils.translation import gettext
 
 from hopnhat.apps.plans import actions
 from hopnhat.apps.plans.models import Plan, PlanVersion
-from hopnhat.apps.plans.snapshots import SHARE_TOLERANCE, old_units_in_scope, payload_of
+from hopnhat.apps.plans.snapshots import (
+    SHARE_TOLERANCE,
+    locked_units_changed,
+    old_units_in_scope,
+    payload_of,
+)
 from hopnhat.common.errors import ValidationFailedError
 
 REQUIRED_COLUMNS = ("old_code", "new_key", "new_name", "whole", "area_share", "population_share")
-EXPORT_COLUMNS = (*REQUIRED_COLUMNS, "old_name", "new_type")
+LOCKED_COLUMN = "locked"
+EXPORT_COLUMNS = (*REQUIRED_COLUMNS, LOCKED_COLUMN, "old_name", "new_type")
 TRUE_WORDS = frozenset({"1", "true", "yes", "whole", "x", "có"})
 FALSE_WORDS = frozenset({"0", "false", "no", "part", "", "không"})
+LOCK_TRUE_WORDS = frozenset({"1", "true", "yes", "x", "có", "locked"})
+LOCK_FALSE_WORDS = frozenset({"0", "false", "no", "", "không"})
 MAX_ROWS = 20_000
 
 
@@ -43,6 +53,7 @@ class CsvRow:
     whole: bool
     area_share: float
     population_share: float
+    locked: bool | None = None  # None: the CSV has no locked column
 
 
 def assignment_csv(plan: Plan, payload: dict[str, Any] | None = None) -> str:
@@ -63,6 +74,7 @@ def assignment_csv(plan: Plan, payload: dict[str, Any] | None = None) -> str:
                     "1" if whole else "0",
                     _share_text(1.0 if whole else c["area_share"]),
                     _share_text(1.0 if whole else c["population_share"]),
+                    "1" if unit.get("locked") else "0",
                     names.get(c["old_code"], ""),
                     unit.get("unit_type", ""),
                 ]
@@ -131,13 +143,19 @@ def _parse_row(line: int, values: dict[str, str], errors: dict[str, list[str]]) 
         if share is None:
             error(column, gettext("a share between 0 and 1 (or a percentage) is required"))
         shares[column] = share
+    locked = None
+    if LOCKED_COLUMN in values:
+        lock_word = values[LOCKED_COLUMN].lower()
+        if lock_word not in LOCK_TRUE_WORDS | LOCK_FALSE_WORDS:
+            error(LOCKED_COLUMN, gettext("1 or 0 (locked or not)"))
+        locked = lock_word in LOCK_TRUE_WORDS
     if any(k.startswith(f"row {line}.") for k in errors):
         return None
     area, population = shares["area_share"] or 0.0, shares["population_share"] or 0.0
     if whole and (abs(area - 1) > SHARE_TOLERANCE or abs(population - 1) > SHARE_TOLERANCE):
         error("whole", gettext("a whole unit has shares of 1"))
         return None
-    return CsvRow(line, old_code, key, name, whole, area, population)
+    return CsvRow(line, old_code, key, name, whole, area, population, locked)
 
 
 def _share(text: str) -> float | None:
@@ -162,6 +180,11 @@ def _check_consistency(rows: list[CsvRow], errors: dict[str, list[str]]) -> None
             errors[f"row {row.line}.new_name"].append(
                 gettext("unit %(key)s is named “%(name)s” on row %(line)s")
                 % {"key": row.new_key, "name": first.new_name, "line": first.line}
+            )
+        if first.locked != row.locked:
+            errors[f"row {row.line}.{LOCKED_COLUMN}"].append(
+                gettext("unit %(key)s has locked = %(locked)s on row %(line)s")
+                % {"key": row.new_key, "locked": int(bool(first.locked)), "line": first.line}
             )
         pair = (row.old_code, row.new_key)
         if pair in seen:
@@ -210,6 +233,8 @@ def payload_from_rows(plan: Plan, rows: list[CsvRow]) -> dict[str, Any]:
         if unit is None:
             base = known.get(row.new_key) or {"key": row.new_key}
             unit = units[row.new_key] = {**base, "name": row.new_name, "constituents": []}
+            if row.locked is not None:
+                unit["locked"] = row.locked
         unit["constituents"].append(
             {
                 "old_code": row.old_code,
@@ -222,11 +247,40 @@ def payload_from_rows(plan: Plan, rows: list[CsvRow]) -> dict[str, Any]:
         before = known.get(key)
         if before is not None and _pieces(before) != _pieces(unit):
             unit.update(area_km2=None, population=None, figures_source="")
+    _refuse_locked_changes(current, list(units.values()), rows)
     assigned = {r.old_code for r in rows}
     return {
         "units": list(units.values()),
         "not_arranged": [r for r in current["not_arranged"] if r["old_code"] not in assigned],
     }
+
+
+def _refuse_locked_changes(
+    current: dict[str, Any], units: list[dict[str, Any]], rows: list[CsvRow]
+) -> None:
+    """Name the row of every locked unit the CSV would change: the unit's first row, else the
+    first row taking one of its old units elsewhere, else the header (the CSV leaves it out)."""
+    changed = locked_units_changed(current, units)
+    if not changed:
+        return
+    before = {u["key"]: u for u in current["units"]}
+    errors: dict[str, list[str]] = defaultdict(list)
+    for key in changed:
+        codes = {c["old_code"] for c in before[key]["constituents"]}
+        line = next(
+            (r.line for r in rows if r.new_key == key),
+            next((r.line for r in rows if r.old_code in codes), 1),
+        )
+        errors[f"row {line}.{LOCKED_COLUMN}"].append(
+            gettext(
+                "unit %(name)s (%(key)s) is locked: its old units cannot change unless the "
+                "CSV unlocks it"
+            )
+            % {"name": before[key]["name"], "key": key}
+        )
+    raise ValidationFailedError(
+        gettext("The CSV changes locked units; nothing was saved."), fields=dict(errors)
+    )
 
 
 def _pieces(unit: dict[str, Any]) -> set[tuple[str, str, float, float]]:

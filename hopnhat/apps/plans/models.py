@@ -188,6 +188,9 @@ class NewUnit(models.Model):
     area_km2 = models.FloatField(_("area (km²)"), null=True, blank=True)
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     figures_source = models.CharField(_("source of the figures"), max_length=300, blank=True)
+    # A locked unit keeps its constituents: a save changing them is refused unless it also
+    # unlocks the unit, and the optimizer's "Complete" and "Repair" leave it exactly as drawn.
+    locked = models.BooleanField(_("locked"), default=False)
     position = models.PositiveIntegerField(default=0)
 
     class Meta:

@@ -4,7 +4,7 @@
                 "type_override": "", "type_override_reason": "",
                 "seat_address": "", "seat_lon": null, "seat_lat": null, "name_reason": "",
                 "factors": {"mountainous": false, ...}, "area_km2": 12.22, "population": 51522,
-                "figures_source": "official 31/12/2024",
+                "figures_source": "official 31/12/2024", "locked": false,
                 "constituents": [{"old_code": "10507", "relation": "whole",
                                   "area_share": 1.0, "population_share": 1.0}]}],
      "not_arranged": [{"old_code": "...", "reason": "..."}]}
@@ -41,7 +41,10 @@ UNIT_FIELDS = (
     "area_km2",
     "population",
     "figures_source",
+    "locked",
 )
+# What a field reads as in a snapshot saved before the field existed.
+FIELD_DEFAULTS: dict[str, Any] = {"locked": False}
 FACTOR_NAMES = tuple(SpecialFactors.__dataclass_fields__)
 
 
@@ -227,6 +230,7 @@ def _normalised_unit(
         "area_km2": None if area is None else float(area),
         "population": None if population is None else int(population),
         "figures_source": str(raw.get("figures_source") or ""),
+        "locked": bool(raw.get("locked")),
         "constituents": constituents,
     }
 
@@ -245,7 +249,9 @@ def diff_payloads(before: dict[str, Any], after: dict[str, Any]) -> dict[str, An
     changed: dict[str, Any] = {}
     for key in sorted(old.keys() & new.keys()):
         a, b = old[key], new[key]
-        fields = {f: [a.get(f), b.get(f)] for f in UNIT_FIELDS if a.get(f) != b.get(f)}
+        fields = {
+            f: [_field(a, f), _field(b, f)] for f in UNIT_FIELDS if _field(a, f) != _field(b, f)
+        }
         ca = {c["old_code"]: c for c in a.get("constituents") or []}
         cb = {c["old_code"]: c for c in b.get("constituents") or []}
         entry: dict[str, Any] = {}
@@ -274,6 +280,34 @@ def diff_payloads(before: dict[str, Any], after: dict[str, Any]) -> dict[str, An
     if na_before != na_after:
         result["not_arranged"] = [na_before, na_after]
     return result
+
+
+def _field(unit: dict[str, Any], name: str) -> Any:
+    return unit.get(name, FIELD_DEFAULTS.get(name))
+
+
+def constituent_set(unit: dict[str, Any]) -> frozenset[tuple[str, str, float, float]]:
+    """A unit's pieces, compared regardless of order and of float noise in the shares."""
+    return frozenset(
+        (c["old_code"], c["relation"], round(c["area_share"], 6), round(c["population_share"], 6))
+        for c in unit.get("constituents") or []
+    )
+
+
+def locked_units_changed(before: dict[str, Any], units: list[dict[str, Any]]) -> list[str]:
+    """Keys of the units locked in `before` whose constituents `units` changes (or removes)
+    without unlocking them: such a save is refused."""
+    after = {u["key"]: u for u in units}
+    changed = []
+    for unit in before.get("units") or []:
+        if not _field(unit, "locked"):
+            continue
+        now = after.get(unit["key"])
+        if now is not None and not now.get("locked"):
+            continue  # this save unlocks it
+        if now is None or constituent_set(now) != constituent_set(unit):
+            changed.append(unit["key"])
+    return changed
 
 
 def is_empty_diff(d: dict[str, Any]) -> bool:

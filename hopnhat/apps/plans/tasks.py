@@ -135,7 +135,8 @@ def propose_plan(
 def complete_plan(
     job: JobContext, *, plan_id: int, base_version: int, seed: int = 0, time_limit_s: float = 10.0
 ) -> dict[str, Any]:
-    """Assign the unassigned old units; every assigned one keeps its new unit."""
+    """Assign the unassigned old units; every assigned one keeps its new unit, and a locked
+    unit takes none of them."""
     plan, actor = _plan_and_actor(job, plan_id)
     job.report(1, gettext("Reading the plan's units"))
     problem = optimizer_problem(plan, mode="complete")
@@ -151,7 +152,10 @@ def repair_plan(
     at first; if that is not enough, their neighbouring units too, ring by ring."""
     plan, actor = _plan_and_actor(job, plan_id)
     job.report(1, gettext("Checking the plan"))
-    free = failing_keys(plan)
+    # A locked unit stays as drawn even when it fails: only the others may move.
+    free = failing_keys(plan) - set(
+        plan.new_units.filter(locked=True).values_list("key", flat=True)
+    )
     problem = optimizer_problem(plan, mode="repair", free_keys=frozenset(free))
     free_pieces = problem.units.locked is not None and bool((problem.units.locked < 0).any())
     if not free and not free_pieces:
