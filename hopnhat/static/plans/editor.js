@@ -80,7 +80,6 @@
     this.tallies = new Map();      // key -> tally
     this.rows = new Map();         // key -> <tr>
     this.selection = new Set();
-    this.locked = new Set();
     this.undoStack = [];
     this.redoStack = [];
     this.version = 0;
@@ -133,7 +132,6 @@
         self.buildMap(data.old_units);
         self.fillDistricts(data.districts);
         self.reset(data.assignment);
-        self.readLocks();
         self.bindControls();
         self.root.dataset.loaded = "true";
         self.root.dataset.unitCount = String(data.old_units.length);
@@ -476,6 +474,7 @@
     codes.forEach(function (code) { self.restyle(code); });
     this.renderProblems();
     this.renderSummary();
+    this.onTargetChange();  // an undone lock turns the Lock button back
   };
 
   Editor.prototype.renderSummary = function () {
@@ -523,10 +522,12 @@
     button.textContent = this.fullName(unit);
     button.addEventListener("click", function () { self.focusUnit(key); });
     name.appendChild(button);
-    if (this.locked.has(key)) {
+    row.dataset.locked = unit.locked ? "true" : "false";
+    if (unit.locked) {
       var lock = document.createElement("span");
       lock.className = "badge text-bg-secondary ms-1";
-      lock.textContent = this.labels.lock;
+      lock.dataset.testid = "locked-badge";
+      lock.textContent = this.labels.lockedBadge;
       name.appendChild(lock);
     }
     row.appendChild(name);
@@ -821,9 +822,16 @@
 
   Editor.prototype.say = function (text) { $("action-status").textContent = text; };
 
+  // A lock is part of the plan (saved, versioned, enforced by the server); the editor refuses
+  // the same edits up front so that the user learns it at once, not at the next autosave.
+  Editor.prototype.isLocked = function (key) {
+    var unit = this.units.get(key);
+    return !!(unit && unit.locked);
+  };
+
   Editor.prototype.lockedAmong = function (keys) {
     var self = this;
-    return keys.filter(function (key) { return self.locked.has(key); });
+    return keys.filter(function (key) { return self.isLocked(key); });
   };
 
   Editor.prototype.newKey = function () {
@@ -859,7 +867,8 @@
       target = {
         key: targetKey, name: name, special_zone: false, type_override: "", type_override_reason: "",
         seat_address: "", seat_lon: null, seat_lat: null, name_reason: "", detached_reason: "",
-        factors: {}, area_km2: null, population: null, figures_source: "", constituents: []
+        factors: {}, area_km2: null, population: null, figures_source: "", locked: false,
+        constituents: []
       };
     }
     var losing = new Set();
@@ -893,29 +902,20 @@
     this.say(this.t("assigned", { count: codes.length, name: this.fullName(this.units.get(targetKey)) }));
   };
 
+  // Locking is a command like any other: undone and redone, and saved with the assignment.
   Editor.prototype.toggleLock = function () {
+    var started = window.performance.now();
     var key = $("target-unit").value;
-    if (!key) { return; }
-    if (this.locked.has(key)) { this.locked.delete(key); } else { this.locked.add(key); }
-    this.saveLocks();
-    this.renderRow(key);
+    if (!key || !this.canEdit || !this.units.has(key)) { return; }
+    var unit = clone(this.units.get(key));
+    unit.locked = !unit.locked;
+    var after = {};
+    after[key] = unit;
+    var name = this.fullName(unit);
+    this.execute((unit.locked ? this.labels.lock : this.labels.unlock) + " " + name, after, {});
     this.onTargetChange();
-  };
-
-  Editor.prototype.lockStorageKey = function () { return "hopnhat.plan." + this.root.dataset.planId + ".locked"; };
-
-  Editor.prototype.readLocks = function () {
-    var self = this;
-    try {
-      JSON.parse(window.localStorage.getItem(this.lockStorageKey()) || "[]").forEach(function (key) {
-        if (self.units.has(key)) { self.locked.add(key); self.renderRow(key); }
-      });
-    } catch (error) { /* no storage: locks last for the page only */ }
-  };
-
-  Editor.prototype.saveLocks = function () {
-    try { window.localStorage.setItem(this.lockStorageKey(), JSON.stringify(Array.from(this.locked))); }
-    catch (error) { /* no storage */ }
+    this.record("lock", started);
+    this.say(this.t(unit.locked ? "lockedDone" : "unlockedDone", { name: name }));
   };
 
   Editor.prototype.fillTargets = function () {
@@ -952,7 +952,7 @@
     $("new-name-group").hidden = !!key;
     var lock = $("lock");
     lock.disabled = !key || !this.canEdit;
-    var locked = !!key && this.locked.has(key);
+    var locked = !!key && this.isLocked(key);
     lock.setAttribute("aria-pressed", locked ? "true" : "false");
     lock.textContent = locked ? this.labels.unlock : this.labels.lock;
   };
@@ -979,7 +979,7 @@
     var add = $("split-add-unit");
     add.replaceChildren();
     this.order.forEach(function (key) {
-      if (holders.indexOf(key) >= 0 || self.locked.has(key)) { return; }
+      if (holders.indexOf(key) >= 0 || self.isLocked(key)) { return; }
       var option = document.createElement("option");
       option.value = key;
       option.textContent = self.fullName(self.units.get(key));

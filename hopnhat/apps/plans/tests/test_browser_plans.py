@@ -11,23 +11,15 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.conf import settings
 
-from hopnhat.apps.core.tests.conftest import (
-    ARTIFACTS_DIR,
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    DOCS_SCREENSHOTS_DIR,
-    VIEWPORT,
-)
 from hopnhat.apps.plans.models import Assignment, Plan
+from hopnhat.common.browser_testing import BrowserPage
 from hopnhat.common.testing import DEMO_PASSWORD
 
 if TYPE_CHECKING:
@@ -41,52 +33,17 @@ INTERACTION_BOUND_MS = 1000.0
 
 
 @pytest.fixture
-def browser_page() -> Iterator[tuple[Page, list[str]]]:
-    """A page in Debian's Chromium, with the console errors it logs (CSP refusals among them)."""
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing: apt-get install chromium"
-        if os.environ.get("HOPNHAT_REQUIRE_BROWSER") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop on this thread; the test's ORM calls are safe.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    errors: list[str] = []
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-            )
-            context = browser.new_context(
-                viewport=VIEWPORT,
-                locale="vi-VN",
-                timezone_id="Asia/Ho_Chi_Minh",
-                accept_downloads=True,
-            )
-            context.set_default_timeout(20_000)
-            page = context.new_page()
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.on(
-                "response",
-                lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 else None,
-            )
-            try:
-                yield page, errors
-            finally:
-                browser.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+def browser_locale() -> str:
+    return "vi-VN"
 
 
-def shot(page: Page, name: str) -> None:
-    ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=Path(ARTIFACTS_DIR) / f"plans-{name}.png")
+@pytest.fixture
+def browser_timeout_ms() -> int:
+    return 20_000
+
+
+def shot(browser: BrowserPage, name: str) -> None:
+    browser.screenshot(f"plans-{name}")
 
 
 def log_in(page: Page, base: str, username: str) -> None:
@@ -120,13 +77,13 @@ def download(page: Page, test_id: str, target: Path) -> bytes:
 
 
 def test_a_coordinator_draws_a_unit_sees_the_tallies_undoes_and_downloads_the_dossier(
-    browser_page: tuple[Page, list[str]], live_server: Any, enacted: Plan, tmp_path: Path
+    browser_page: BrowserPage, live_server: Any, enacted: Plan, tmp_path: Path
 ) -> None:
     from docx import Document
     from openpyxl import load_workbook
     from playwright.sync_api import expect
 
-    page, errors = browser_page
+    page = browser_page.page
     base = live_server.url
     log_in(page, base, "demo-coordinator")
 
@@ -141,7 +98,7 @@ def test_a_coordinator_draws_a_unit_sees_the_tallies_undoes_and_downloads_the_do
     assert page.locator("#plan-editor").get_attribute("data-unit-count") == "375"
     expect(page.locator("#tally-body tr")).to_have_count(114)
     assert page.locator("#editor-map path.old-unit").count() >= 370
-    shot(page, "01-editor")
+    shot(browser_page, "01-editor")
 
     # Select Phường Bình Hàn and a neighbour of it, and draw a new unit from them.
     neighbour = page.evaluate("window.hopnhatEditor.old.get('10510').neighbours[0]")
@@ -170,10 +127,8 @@ def test_a_coordinator_draws_a_unit_sees_the_tallies_undoes_and_downloads_the_do
     )
     assert timing["units"] == 375
     assert 0 < timing["ms"] < INTERACTION_BOUND_MS
-    shot(page, "02-drawn")
-    if os.environ.get("HOPNHAT_DOCS_SCREENSHOTS") == "1":
-        DOCS_SCREENSHOTS_DIR.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=DOCS_SCREENSHOTS_DIR / "plan-editor.png")
+    shot(browser_page, "02-drawn")
+    browser_page.docs_screenshot("plan-editor")
 
     # Undo: the tallies are back; redo: the new unit again. Keyboard shortcuts do the same.
     page.get_by_test_id("undo").click()
@@ -182,7 +137,7 @@ def test_a_coordinator_draws_a_unit_sees_the_tallies_undoes_and_downloads_the_do
     assert row_text(page, holder) == before_holder
     page.keyboard.press("Control+Y")
     expect(page.locator("#tally-body tr")).to_have_count(115)
-    shot(page, "03-redone")
+    shot(browser_page, "03-redone")
 
     # Autosave: the server holds the new unit, and its check is shown beside the tallies.
     version = wait_saved(page)
@@ -220,8 +175,7 @@ def test_a_coordinator_draws_a_unit_sees_the_tallies_undoes_and_downloads_the_do
         r"quy mô dân số [\d.,]+ người của .*Bình Hàn.*; sau sắp xếp .* có diện tích tự nhiên"
     )
     assert any(pattern.search(p) for p in paragraphs), [p for p in paragraphs if NEW_NAME in p]
-    shot(page, "04-downloaded")
+    shot(browser_page, "04-downloaded")
 
-    real = [e for e in errors if "favicon" not in e and "Failed to load resource" not in e]
-    assert not real, real
+    assert browser_page.problems() == []
     assert settings.DEBUG is False
